@@ -1,0 +1,47 @@
+//! # seis-core — shared seismic data types and signal-processing primitives
+//!
+//! Every seisml crate builds on this one: [`Trace`], [`Stream`] and [`Components`]
+//! (channels × samples with an explicit component order such as "ZNE"), UTC times with
+//! nanosecond precision, checks on user data, and DSP primitives with scipy/ObsPy semantics
+//! (detrend, tapers, Butterworth filters in second-order sections, resampling, decimation,
+//! segmentation, real FFT plans, STA/LTA, envelope) plus a small [`linalg`] facade backed by faer.
+//! Nothing here is re-implemented elsewhere in the workspace.
+//!
+//! ```
+//! use ndarray::Array1;
+//! use seis_core::{Detrend, Taper, Trace, UtcTime};
+//!
+//! let t0 = UtcTime::parse("2017-06-17T23:00:00Z")?;
+//! let x = Array1::from_iter((0..500).map(|i| (i as f64 * 0.1).sin() + 0.01 * i as f64));
+//! let tr = Trace::from_id("GL.NUUG..HHZ", x, 100.0, t0)?;
+//! let y = Detrend::Linear.apply(tr.data())?;
+//! let z = Taper::Tukey { alpha: 0.1 }.apply(y.view())?;
+//! assert_eq!(z.len(), 500);
+//! assert_eq!(z[0], 0.0); // tapered to zero at the edge
+//! # Ok::<(), seis_core::CoreError>(())
+//! ```
+//!
+//! Conventions (see `docs/architecture.md`): arrays are row-major, channels × samples; frequencies
+//! in Hz, times in seconds; f64 everywhere unless a crate documents an f32 path; every public
+//! function that takes user data returns [`Result`] with a [`CoreError`] that names the problem.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod detrend;
+mod error;
+pub mod fft;
+pub mod linalg;
+pub mod taper;
+mod time;
+mod trace;
+pub mod validate;
+pub mod window;
+
+pub use detrend::{Detrend, demean, detrend_linear};
+pub use error::{CoreError, Result};
+pub use fft::RealFft;
+pub use taper::Taper;
+pub use time::UtcTime;
+pub use trace::{ComponentOrder, Components, Stats, Stream, Trace};
+pub use window::Segmenter;
