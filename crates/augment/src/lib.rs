@@ -6,7 +6,7 @@
 //! Zhu, Mousavi & Beroza (2020) set (random shift, superimposed events, noise at a target SNR,
 //! gaps/spikes, channel dropout, rebalancing, clipping).
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

@@ -9,7 +9,7 @@
 //! between-event / within-event / site terms, mixed-effects variance estimation, model scores, and
 //! the gridded map inputs of data-driven (U-Net style) ground-motion models.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

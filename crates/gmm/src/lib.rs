@@ -7,7 +7,7 @@
 //! BIC/AIC), `BayesianGaussianMixture`, `KMeans`, and the `Pca` / `FastIca` reductions that feed
 //! them, with scikit-learn parity.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

@@ -7,6 +7,32 @@ pub enum HvsrError {
     /// An error from the shared seis-core primitives.
     #[error(transparent)]
     Core(#[from] seis_core::CoreError),
+    /// Input that must hold data is empty.
+    #[error("{what} is empty")]
+    Empty {
+        /// What was empty.
+        what: &'static str,
+    },
+    /// A NaN or infinite value in user data.
+    #[error("{what} contains a non-finite value ({value}) at index {index}")]
+    NonFinite {
+        /// What held the value.
+        what: String,
+        /// Index (flat, or as documented by the function) of the first bad value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// Inputs whose shapes or lengths must agree do not.
+    #[error("shape mismatch: {what}: expected {expected}, got {got}")]
+    ShapeMismatch {
+        /// What was compared.
+        what: String,
+        /// Expected shape or length.
+        expected: String,
+        /// Actual shape or length.
+        got: String,
+    },
     /// A parameter is outside its valid range.
     #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {
@@ -21,3 +47,10 @@ pub enum HvsrError {
 
 /// Result alias for this crate.
 pub type Result<T> = std::result::Result<T, HvsrError>;
+
+impl HvsrError {
+    /// Shorthand for the `InvalidParameter` variant.
+    pub fn invalid(name: &'static str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
+        HvsrError::InvalidParameter { name, value: value.to_string(), reason: reason.into() }
+    }
+}

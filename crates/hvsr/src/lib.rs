@@ -5,7 +5,7 @@
 //! (2σ, FDWRA, STA/LTA), lognormal statistics, peak prominence, SESAME (2004) criteria and peak
 //! features for stratigraphic / artefactual peak classification, with hvsrpy parity.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

@@ -57,9 +57,11 @@ impl<T: FftNum> RealFft<T> {
     /// Forward transform without allocation. `input` (length n) is used as scratch and left
     /// with unspecified contents; `output` has `n/2+1` bins. Unnormalised, like numpy.
     pub fn forward_into(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> Result<()> {
-        self.fwd
-            .process_with_scratch(input, output, scratch)
-            .map_err(|e| CoreError::ShapeMismatch { what: "rfft buffers", expected: format!("n = {}", self.n), got: e.to_string() })
+        self.fwd.process_with_scratch(input, output, scratch).map_err(|e| CoreError::ShapeMismatch {
+            what: "rfft buffers",
+            expected: format!("n = {}", self.n),
+            got: e.to_string(),
+        })
     }
 
     /// Inverse transform without allocation, scaled by 1/n like `numpy.fft.irfft`. The
@@ -74,9 +76,11 @@ impl<T: FftNum> RealFft<T> {
         {
             last.im = T::zero();
         }
-        self.inv
-            .process_with_scratch(input, output, scratch)
-            .map_err(|e| CoreError::ShapeMismatch { what: "irfft buffers", expected: format!("n = {}", self.n), got: e.to_string() })?;
+        self.inv.process_with_scratch(input, output, scratch).map_err(|e| CoreError::ShapeMismatch {
+            what: "irfft buffers",
+            expected: format!("n = {}", self.n),
+            got: e.to_string(),
+        })?;
         let scale = T::one() / T::from_usize(self.n).unwrap_or_else(T::one);
         output.iter_mut().for_each(|v| *v = *v * scale);
         Ok(())
@@ -85,7 +89,11 @@ impl<T: FftNum> RealFft<T> {
     /// Forward transform of a copy of `x` (allocates; for one-off use).
     pub fn forward(&self, x: &[T]) -> Result<Vec<Complex<T>>> {
         if x.len() != self.n {
-            return Err(CoreError::ShapeMismatch { what: "rfft input", expected: self.n.to_string(), got: x.len().to_string() });
+            return Err(CoreError::ShapeMismatch {
+                what: "rfft input",
+                expected: self.n.to_string(),
+                got: x.len().to_string(),
+            });
         }
         let mut buf = x.to_vec();
         let mut out = vec![Complex::new(T::zero(), T::zero()); self.n_bins()];
@@ -97,7 +105,11 @@ impl<T: FftNum> RealFft<T> {
     /// Inverse transform of a copy of `spectrum` (allocates; for one-off use).
     pub fn inverse(&self, spectrum: &[Complex<T>]) -> Result<Vec<T>> {
         if spectrum.len() != self.n_bins() {
-            return Err(CoreError::ShapeMismatch { what: "irfft input", expected: self.n_bins().to_string(), got: spectrum.len().to_string() });
+            return Err(CoreError::ShapeMismatch {
+                what: "irfft input",
+                expected: self.n_bins().to_string(),
+                got: spectrum.len().to_string(),
+            });
         }
         let mut buf = spectrum.to_vec();
         let mut out = vec![T::zero(); self.n];

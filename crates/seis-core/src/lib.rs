@@ -25,7 +25,7 @@
 //! in Hz, times in seconds; f64 everywhere unless a crate documents an f32 path; every public
 //! function that takes user data returns [`Result`] with a [`CoreError`] that names the problem.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod detrend;

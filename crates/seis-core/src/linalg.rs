@@ -20,14 +20,22 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 fn check_square(what: &'static str, a: &ArrayView2<f64>) -> Result<()> {
     if a.nrows() != a.ncols() {
-        return Err(CoreError::ShapeMismatch { what, expected: "a square matrix".into(), got: format!("{}×{}", a.nrows(), a.ncols()) });
+        return Err(CoreError::ShapeMismatch {
+            what,
+            expected: "a square matrix".into(),
+            got: format!("{}×{}", a.nrows(), a.ncols()),
+        });
     }
     check_finite(what, a.iter())
 }
 
 fn check_rhs(a: &ArrayView2<f64>, b: &ArrayView2<f64>) -> Result<()> {
     if b.nrows() != a.nrows() {
-        return Err(CoreError::ShapeMismatch { what: "right-hand side rows", expected: a.nrows().to_string(), got: b.nrows().to_string() });
+        return Err(CoreError::ShapeMismatch {
+            what: "right-hand side rows",
+            expected: a.nrows().to_string(),
+            got: b.nrows().to_string(),
+        });
     }
     check_finite("right-hand side", b.iter())
 }
@@ -116,7 +124,11 @@ pub fn solve_lower_triangular(l: ArrayView2<f64>, b: ArrayView2<f64>) -> Result<
 /// Sort (value, column) pairs ascending or descending; stable for ties.
 fn sort_pairs(w: Array1<f64>, v: Array2<f64>, descending: bool) -> (Array1<f64>, Array2<f64>) {
     let mut idx: Vec<usize> = (0..w.len()).collect();
-    let sorted = if descending { w.windows(2).into_iter().all(|p| p[0] >= p[1]) } else { w.windows(2).into_iter().all(|p| p[0] <= p[1]) };
+    let sorted = if descending {
+        w.windows(2).into_iter().all(|p| p[0] >= p[1])
+    } else {
+        w.windows(2).into_iter().all(|p| p[0] <= p[1])
+    };
     if sorted {
         return (w, v);
     }
@@ -139,12 +151,14 @@ mod backend {
     }
 
     pub fn cholesky(a: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let llt = Llt::new(a.into_faer(), Side::Lower).map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e:?}")))?;
+        let llt = Llt::new(a.into_faer(), Side::Lower)
+            .map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e:?}")))?;
         Ok(to_nd(llt.L()))
     }
 
     pub fn solve_spd(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let llt = Llt::new(a.into_faer(), Side::Lower).map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e:?}")))?;
+        let llt = Llt::new(a.into_faer(), Side::Lower)
+            .map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e:?}")))?;
         let x = llt.solve(b.into_faer());
         Ok(to_nd(x.as_ref()))
     }
@@ -156,7 +170,8 @@ mod backend {
     }
 
     pub fn eigh(a: ArrayView2<f64>) -> Result<(Array1<f64>, Array2<f64>)> {
-        let e = SelfAdjointEigen::new(a.into_faer(), Side::Lower).map_err(|e| CoreError::Linalg(format!("eigendecomposition did not converge: {e:?}")))?;
+        let e = SelfAdjointEigen::new(a.into_faer(), Side::Lower)
+            .map_err(|e| CoreError::Linalg(format!("eigendecomposition did not converge: {e:?}")))?;
         let s = e.S();
         let w = Array1::from_iter((0..s.dim()).map(|i| s[i]));
         Ok((w, to_nd(e.U())))
@@ -175,21 +190,25 @@ mod backend {
 #[cfg(feature = "lapack")]
 mod backend {
     use super::*;
-    use ndarray_linalg::{Cholesky, Eigh, SVDDC, Solve, SolveC, JobSvd, UPLO};
+    use ndarray_linalg::{Cholesky, Eigh, JobSvd, SVDDC, Solve, SolveC, UPLO};
 
     fn err(e: impl std::fmt::Display) -> CoreError {
         CoreError::Linalg(e.to_string())
     }
 
     pub fn cholesky(a: ArrayView2<f64>) -> Result<Array2<f64>> {
-        a.to_owned().cholesky(UPLO::Lower).map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e}")))
+        a.to_owned()
+            .cholesky(UPLO::Lower)
+            .map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e}")))
     }
 
     pub fn solve_spd(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Result<Array2<f64>> {
         let a = a.to_owned();
         let mut x = Array2::zeros(b.raw_dim());
         for (j, col) in b.axis_iter(Axis(1)).enumerate() {
-            let c = a.solvec(&col.to_owned()).map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e}")))?;
+            let c = a
+                .solvec(&col.to_owned())
+                .map_err(|e| CoreError::Linalg(format!("Cholesky failed, matrix not positive definite: {e}")))?;
             x.column_mut(j).assign(&c);
         }
         Ok(x)

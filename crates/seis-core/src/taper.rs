@@ -28,7 +28,9 @@ pub enum Taper {
 impl Taper {
     fn check(&self) -> Result<()> {
         match *self {
-            Taper::Tukey { alpha } if !(0.0..=1.0).contains(&alpha) => Err(CoreError::invalid("alpha", alpha, "must lie in [0, 1]")),
+            Taper::Tukey { alpha } if !(0.0..=1.0).contains(&alpha) => {
+                Err(CoreError::invalid("alpha", alpha, "must lie in [0, 1]"))
+            }
             Taper::Cosine { p } if !(0.0..=1.0).contains(&p) => Err(CoreError::invalid("p", p, "must lie in [0, 1]")),
             _ => Ok(()),
         }

@@ -83,7 +83,15 @@ impl UtcTime {
     }
 
     /// From calendar fields. `nanosecond` < 1e9.
-    pub fn from_ymd_hms(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32, nanosecond: u32) -> Result<Self> {
+    pub fn from_ymd_hms(
+        year: i32,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+        nanosecond: u32,
+    ) -> Result<Self> {
         let bad = |r: &str| CoreError::InvalidTime {
             input: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{nanosecond:09}"),
             reason: r.to_string(),
@@ -98,7 +106,9 @@ impl UtcTime {
             return Err(bad("time of day out of range"));
         }
         let days = days_from_civil(year as i64, month, day);
-        let ns = days * NS_PER_DAY + (hour as i64 * 3600 + minute as i64 * 60 + second as i64) * NS_PER_S + nanosecond as i64;
+        let ns = days * NS_PER_DAY
+            + (hour as i64 * 3600 + minute as i64 * 60 + second as i64) * NS_PER_S
+            + nanosecond as i64;
         Ok(Self { ns })
     }
 
@@ -106,7 +116,10 @@ impl UtcTime {
     pub fn from_year_doy(year: i32, doy: u32, hour: u32, minute: u32, second: u32, nanosecond: u32) -> Result<Self> {
         let ndays = if is_leap(year as i64) { 366 } else { 365 };
         if doy == 0 || doy > ndays {
-            return Err(CoreError::InvalidTime { input: format!("{year}-{doy:03}"), reason: format!("day of year must be 1..={ndays}") });
+            return Err(CoreError::InvalidTime {
+                input: format!("{year}-{doy:03}"),
+                reason: format!("day of year must be 1..={ndays}"),
+            });
         }
         let jan1 = Self::from_ymd_hms(year, 1, 1, 0, 0, 0, 0)?;
         let t = Self::from_ymd_hms(1970, 1, 1, hour, minute, second.min(59), nanosecond)?;
@@ -179,7 +192,15 @@ impl UtcTime {
         if year.abs() > 9999 || !(0..=23).contains(&h) || !(0..=59).contains(&mi) || !(0..=60).contains(&sec) {
             return Err(bad("field out of range"));
         }
-        let base = Self::from_ymd_hms(year as i32, month.clamp(0, 99) as u32, day.clamp(0, 99) as u32, h as u32, mi as u32, sec.min(59) as u32, 0)?;
+        let base = Self::from_ymd_hms(
+            year as i32,
+            month.clamp(0, 99) as u32,
+            day.clamp(0, 99) as u32,
+            h as u32,
+            mi as u32,
+            sec.min(59) as u32,
+            0,
+        )?;
         Ok(Self { ns: base.ns + if sec == 60 { NS_PER_S } else { 0 } + nano })
     }
 
@@ -228,7 +249,10 @@ mod tests {
         assert_eq!(t.to_string(), "2017-06-17T23:39:12.123456789Z");
         assert_eq!(UtcTime::parse("1970-01-01").unwrap(), UtcTime::EPOCH);
         assert_eq!(UtcTime::parse("2000-03-01T00:00:00").unwrap().timestamp(), 951_868_800.0);
-        assert_eq!(UtcTime::from_year_doy(2016, 185, 22, 50, 26, 0).unwrap(), UtcTime::parse("2016-07-03T22:50:26").unwrap());
+        assert_eq!(
+            UtcTime::from_year_doy(2016, 185, 22, 50, 26, 0).unwrap(),
+            UtcTime::parse("2016-07-03T22:50:26").unwrap()
+        );
         assert_eq!(UtcTime::parse("2016-12-31").unwrap().day_of_year(), 366);
         assert_eq!(UtcTime::parse("1969-12-31T23:59:59.5").unwrap().nanos(), -500_000_000);
         assert!(UtcTime::parse("2017-02-29").is_err());

@@ -151,7 +151,11 @@ impl Trace {
         let i0 = (start.seconds_since(self.stats.starttime) * sr).round().max(0.0) as usize;
         let i1 = (end.seconds_since(self.stats.starttime) * sr).round();
         if i1 < 0.0 || i0 >= self.len() || (i1 as usize) < i0 {
-            return Err(CoreError::invalid("slice", format!("{start}..{end}"), format!("outside trace {}..{}", self.starttime(), self.endtime())));
+            return Err(CoreError::invalid(
+                "slice",
+                format!("{start}..{end}"),
+                format!("outside trace {}..{}", self.starttime(), self.endtime()),
+            ));
         }
         let i1 = (i1 as usize).min(self.len() - 1);
         let mut stats = self.stats.clone();
@@ -191,7 +195,11 @@ impl Stream {
                 available: self.traces.iter().filter_map(|t| t.stats.component()).collect(),
             })?;
             if it.next().is_some() {
-                return Err(CoreError::invalid("stream", t.stats.id(), format!("more than one trace for component {c:?} (gappy record? merge or select first)")));
+                return Err(CoreError::invalid(
+                    "stream",
+                    t.stats.id(),
+                    format!("more than one trace for component {c:?} (gappy record? merge or select first)"),
+                ));
             }
             picked.push(t);
         }
@@ -269,7 +277,11 @@ impl Components {
         let order = ComponentOrder::new(order)?;
         check_sampling_rate(sampling_rate)?;
         if data.nrows() != order.len() {
-            return Err(CoreError::ShapeMismatch { what: "rows vs component order", expected: order.len().to_string(), got: data.nrows().to_string() });
+            return Err(CoreError::ShapeMismatch {
+                what: "rows vs component order",
+                expected: order.len().to_string(),
+                got: data.nrows().to_string(),
+            });
         }
         check_finite("component samples", data.iter())?;
         Ok(Self { data, order, sampling_rate, starttime })
@@ -278,21 +290,34 @@ impl Components {
     /// Stack traces (one per component of `order`, same sampling rate) trimmed to their common span.
     pub fn from_traces(traces: &[&Trace], order: ComponentOrder) -> Result<Self> {
         if traces.len() != order.len() {
-            return Err(CoreError::ShapeMismatch { what: "traces vs component order", expected: order.len().to_string(), got: traces.len().to_string() });
+            return Err(CoreError::ShapeMismatch {
+                what: "traces vs component order",
+                expected: order.len().to_string(),
+                got: traces.len().to_string(),
+            });
         }
         let sr = traces[0].sampling_rate();
         for t in traces.iter().skip(1) {
             if (t.sampling_rate() - sr).abs() > 1e-9 * sr {
-                return Err(CoreError::SamplingRateMismatch { what: format!("{} vs {}", traces[0].stats.id(), t.stats.id()), first: sr, second: t.sampling_rate() });
+                return Err(CoreError::SamplingRateMismatch {
+                    what: format!("{} vs {}", traces[0].stats.id(), t.stats.id()),
+                    first: sr,
+                    second: t.sampling_rate(),
+                });
             }
         }
         let start = traces.iter().map(|t| t.starttime()).max().unwrap_or_default();
         let end = traces.iter().map(|t| t.endtime()).min().unwrap_or_default();
         if end < start {
-            return Err(CoreError::invalid("traces", format!("common span {start}..{end}"), "the traces do not overlap"));
+            return Err(CoreError::invalid(
+                "traces",
+                format!("common span {start}..{end}"),
+                "the traces do not overlap",
+            ));
         }
         // Offsets of the common start in each trace, rounded to the nearest sample.
-        let offsets: Vec<usize> = traces.iter().map(|t| (start.seconds_since(t.starttime()) * sr).round().max(0.0) as usize).collect();
+        let offsets: Vec<usize> =
+            traces.iter().map(|t| (start.seconds_since(t.starttime()) * sr).round().max(0.0) as usize).collect();
         let n = traces.iter().zip(&offsets).map(|(t, &o)| t.len().saturating_sub(o)).min().unwrap_or(0);
         let n = n.min((end.seconds_since(start) * sr).round() as usize + 1);
         if n == 0 {
@@ -337,7 +362,10 @@ impl Components {
 
     /// Row of component `c`.
     pub fn component(&self, c: char) -> Result<ArrayView1<'_, f64>> {
-        let i = self.order.index_of(c).ok_or(CoreError::MissingComponent { component: c, available: self.order.0.clone() })?;
+        let i = self
+            .order
+            .index_of(c)
+            .ok_or(CoreError::MissingComponent { component: c, available: self.order.0.clone() })?;
         Ok(self.data.row(i))
     }
 
@@ -376,8 +404,14 @@ mod tests {
     fn bad_traces() {
         let t0 = UtcTime::EPOCH;
         assert!(matches!(Trace::from_id("a.b.c.d", Array1::zeros(0), 1.0, t0), Err(CoreError::Empty { .. })));
-        assert!(matches!(Trace::from_id("a.b.c.d", array![1.0, f64::NAN], 1.0, t0), Err(CoreError::NonFinite { index: 1, .. })));
-        assert!(matches!(Trace::from_id("a.b.c.d", array![1.0], 0.0, t0), Err(CoreError::InvalidParameter { name: "sampling_rate", .. })));
+        assert!(matches!(
+            Trace::from_id("a.b.c.d", array![1.0, f64::NAN], 1.0, t0),
+            Err(CoreError::NonFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            Trace::from_id("a.b.c.d", array![1.0], 0.0, t0),
+            Err(CoreError::InvalidParameter { name: "sampling_rate", .. })
+        ));
         assert!(Trace::from_id("a.b.c", array![1.0], 1.0, t0).is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! byte-compatible with seisbench; miniSEED (Steim1/2, int32, float32/64) and SAC read/write
 //! producing seis-core traces, with gap/overlap reporting.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

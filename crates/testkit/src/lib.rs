@@ -22,10 +22,7 @@ use std::path::PathBuf;
 pub fn workspace_root() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     // crates/testkit -> workspace root
-    here.parent()
-        .and_then(|p| p.parent())
-        .map(|p| p.to_path_buf())
-        .expect("testkit lives in crates/testkit")
+    here.parent().and_then(|p| p.parent()).map(|p| p.to_path_buf()).expect("testkit lives in crates/testkit")
 }
 
 /// Directory with the golden files of one crate: `tests/golden/<crate_name>/`.
@@ -41,8 +38,8 @@ pub fn golden_path(crate_name: &str, file: &str) -> PathBuf {
 /// Read a JSON golden file.
 pub fn json(crate_name: &str, file: &str) -> serde_json::Value {
     let path = golden_path(crate_name, file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read golden file {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read golden file {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON in {}: {e}", path.display()))
 }
 
@@ -56,21 +53,14 @@ impl Golden {
     /// Open `tests/golden/<crate_name>/<file>` (an `.npz`).
     pub fn open(crate_name: &str, file: &str) -> Self {
         let path = golden_path(crate_name, file);
-        let f = File::open(&path)
-            .unwrap_or_else(|e| panic!("cannot open golden file {}: {e}", path.display()));
-        let npz = NpzReader::new(f)
-            .unwrap_or_else(|e| panic!("not an npz archive {}: {e}", path.display()));
+        let f = File::open(&path).unwrap_or_else(|e| panic!("cannot open golden file {}: {e}", path.display()));
+        let npz = NpzReader::new(f).unwrap_or_else(|e| panic!("not an npz archive {}: {e}", path.display()));
         Self { path, npz }
     }
 
     /// Names of the arrays in the archive (without the `.npy` suffix).
     pub fn names(&mut self) -> Vec<String> {
-        self.npz
-            .names()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|n| n.trim_end_matches(".npy").to_string())
-            .collect()
+        self.npz.names().unwrap_or_default().into_iter().map(|n| n.trim_end_matches(".npy").to_string()).collect()
     }
 
     /// Read an array of any dimension.
@@ -84,8 +74,7 @@ impl Golden {
     /// Read an f64 array of fixed dimension.
     pub fn array_d<D: Dimension>(&mut self, name: &str) -> Array<f64, D> {
         let a: Array<f64, IxDyn> = self.array(name);
-        a.into_dimensionality::<D>()
-            .unwrap_or_else(|e| panic!("array {name:?} in {}: {e}", self.path.display()))
+        a.into_dimensionality::<D>().unwrap_or_else(|e| panic!("array {name:?} in {}: {e}", self.path.display()))
     }
 
     /// Read a 1-D f64 array.
@@ -130,11 +119,7 @@ impl Tolerance {
     }
 
     /// Worst violation ratio (`|a-e| / (abs + rel|e|)`); ≤ 1 passes.
-    pub fn worst<D: Dimension>(
-        &self,
-        actual: ArrayView<f64, D>,
-        expected: ArrayView<f64, D>,
-    ) -> (f64, usize) {
+    pub fn worst<D: Dimension>(&self, actual: ArrayView<f64, D>, expected: ArrayView<f64, D>) -> (f64, usize) {
         assert_eq!(actual.shape(), expected.shape(), "shape mismatch");
         let mut worst = (0.0f64, 0usize);
         for (i, (a, e)) in actual.iter().zip(expected.iter()).enumerate() {
@@ -145,7 +130,13 @@ impl Tolerance {
             } else {
                 let bound = self.abs + self.rel * e.abs();
                 let d = (a - e).abs();
-                if d == 0.0 { 0.0 } else if bound == 0.0 { f64::INFINITY } else { d / bound }
+                if d == 0.0 {
+                    0.0
+                } else if bound == 0.0 {
+                    f64::INFINITY
+                } else {
+                    d / bound
+                }
             };
             if ratio > worst.0 || ratio.is_nan() {
                 worst = (ratio, i);
@@ -156,12 +147,7 @@ impl Tolerance {
 
     /// Panic with a readable message when any element is out of tolerance.
     #[track_caller]
-    pub fn assert_close<D: Dimension>(
-        &self,
-        what: &str,
-        actual: ArrayView<f64, D>,
-        expected: ArrayView<f64, D>,
-    ) {
+    pub fn assert_close<D: Dimension>(&self, what: &str, actual: ArrayView<f64, D>, expected: ArrayView<f64, D>) {
         assert_eq!(
             actual.shape(),
             expected.shape(),

@@ -7,9 +7,12 @@
 //! mother wavelets (Hermite cubic splines trained with Adam against a Gaussian-mixture
 //! likelihood, Seydoux et al. 2020), and continuous wavelet / superlet time–frequency images.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;
 
-pub use error::{ScatterError, Result};
+pub use error::{Result, ScatterError};
+
+pub mod kymatio;
+pub mod tf;

@@ -1,0 +1,1 @@
+//! Time–frequency images: continuous Morlet wavelet transform and superlets.
