@@ -71,7 +71,7 @@ impl<T: FftNum> RealFft<T> {
         if let Some(first) = input.first_mut() {
             first.im = T::zero();
         }
-        if self.n % 2 == 0
+        if self.n.is_multiple_of(2)
             && let Some(last) = input.last_mut()
         {
             last.im = T::zero();
