@@ -226,12 +226,11 @@ fn realdata(args: &[String]) -> Res<()> {
     }
     let mut failures = Vec::new();
     for (krate, _) in CRATES {
-        if root().join("crates").join(krate).join("examples/realdata.rs").exists() {
-            if let Err(e) =
+        if root().join("crates").join(krate).join("examples/realdata.rs").exists()
+            && let Err(e) =
                 run(cargo().args(["run", "--release", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
-            {
-                failures.push(e);
-            }
+        {
+            failures.push(e);
         }
     }
     if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
