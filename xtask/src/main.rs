@@ -228,7 +228,7 @@ fn realdata(args: &[String]) -> Res<()> {
     for (krate, _) in CRATES {
         if root().join("crates").join(krate).join("examples/realdata.rs").exists()
             && let Err(e) =
-                run(cargo().args(["run", "--release", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
+                run(cargo().args(["run", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
         {
             failures.push(e);
         }
@@ -247,7 +247,7 @@ fn interop(args: &[String]) -> Res<()> {
         let tmp = target_dir().join("interop").join(krate);
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-        run(cargo().args(["run", "--release", "-p", krate, "--example", "interop", "--"]).arg(&tmp))?;
+        run(cargo().args(["run", "-p", krate, "--example", "interop", "--"]).arg(&tmp))?;
         let py = venv(krate)?;
         run(Command::new(&py).arg(&script).arg(&tmp).current_dir(root()))?;
     }
