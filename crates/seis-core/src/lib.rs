@@ -29,9 +29,13 @@
 #![warn(missing_docs)]
 
 pub mod detrend;
+pub mod envelope;
 mod error;
 pub mod fft;
+pub mod filter;
 pub mod linalg;
+pub mod resample;
+pub mod stalta;
 pub mod taper;
 mod time;
 mod trace;
@@ -39,8 +43,12 @@ pub mod validate;
 pub mod window;
 
 pub use detrend::{Detrend, demean, detrend_linear};
+pub use envelope::{Hilbert, analytic_signal, envelope};
 pub use error::{CoreError, Result};
 pub use fft::RealFft;
+pub use filter::{Band, Phase, SosFilter};
+pub use resample::{Resampler, decimate, decimate_trace, resample, resample_trace};
+pub use stalta::{classic_sta_lta, recursive_sta_lta, trigger_onset};
 pub use taper::Taper;
 pub use time::UtcTime;
 pub use trace::{ComponentOrder, Components, Stats, Stream, Trace};

@@ -1,0 +1,343 @@
+//! A designed filter as second-order sections, applied causally (`scipy.signal.sosfilt`) or with
+//! zero phase (`scipy.signal.sosfiltfilt`, or ObsPy's `zerophase=True`).
+
+use super::design::{Band, butter_sos};
+use crate::validate::check_finite;
+use crate::{CoreError, Result};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How a zero-phase (forward–backward) pass extends the signal at both ends before filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PadType {
+    /// Point-symmetric extension `2·x[0] − x[n..1]` (scipy's default `padtype="odd"`).
+    #[default]
+    Odd,
+    /// Mirror extension `x[n..1]` (`padtype="even"`).
+    Even,
+    /// Repeat the end samples (`padtype="constant"`).
+    Constant,
+    /// No extension (`padtype=None`); the initial state still follows scipy (steady state of
+    /// the first and last sample).
+    None,
+}
+
+/// How [`SosFilter::apply`] runs the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    /// One forward pass from rest (`scipy.signal.sosfilt`, ObsPy `zerophase=False`).
+    Causal,
+    /// `scipy.signal.sosfiltfilt` with odd padding of the default length and steady-state
+    /// initial conditions: the amplitude response is squared, the phase is zero and the ends
+    /// show no start-up transient.
+    ZeroPhase,
+    /// ObsPy's `zerophase=True`: forward pass from rest, then a backward pass from rest, with no
+    /// padding. The response is the same as [`Phase::ZeroPhase`] away from the ends; near the
+    /// ends the start-up transients of both passes remain, exactly as ObsPy returns them.
+    ForwardBackward,
+}
+
+/// A digital IIR filter as a cascade of second-order sections: a plan designed once and applied
+/// to any number of traces.
+///
+/// ```
+/// use ndarray::Array1;
+/// use seis_core::filter::{Band, Phase, SosFilter};
+///
+/// let f = SosFilter::butter(4, Band::Bandpass(1.0, 20.0), 100.0)?;
+/// let x = Array1::from_iter((0..1000).map(|i| (i as f64 * 0.3).sin()));
+/// let y = f.apply(x.view(), Phase::ZeroPhase)?;
+/// assert_eq!(y.len(), x.len());
+/// # Ok::<(), seis_core::CoreError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SosFilter {
+    sections: Vec<[f64; 6]>,
+    /// Steady-state response to a unit step (`sosfilt_zi`), cached for zero-phase passes.
+    zi: Vec<[f64; 2]>,
+}
+
+impl SosFilter {
+    /// Butterworth filter of `order` for `band` at `sampling_rate`, like
+    /// `scipy.signal.butter(order, freqs, btype, output="sos", fs=sampling_rate)`.
+    pub fn butter(order: usize, band: Band, sampling_rate: f64) -> Result<Self> {
+        Self::from_sos(butter_sos(order, band, sampling_rate)?.view())
+    }
+
+    /// From an `n_sections × 6` array of `[b0, b1, b2, a0, a1, a2]` rows with `a0 = 1`.
+    pub fn from_sos(sos: ArrayView2<f64>) -> Result<Self> {
+        if sos.ncols() != 6 || sos.nrows() == 0 {
+            return Err(CoreError::ShapeMismatch {
+                what: "second-order sections",
+                expected: "(n_sections ≥ 1, 6)".into(),
+                got: format!("{:?}", sos.shape()),
+            });
+        }
+        check_finite("sos coefficients", sos.iter())?;
+        let mut sections = Vec::with_capacity(sos.nrows());
+        for (i, row) in sos.rows().into_iter().enumerate() {
+            if row[3] != 1.0 {
+                return Err(CoreError::invalid("sos[i, 3]", format!("{} (section {i})", row[3]), "a0 must be 1"));
+            }
+            sections.push([row[0], row[1], row[2], row[3], row[4], row[5]]);
+        }
+        let zi = sosfilt_zi(&sections)?;
+        Ok(Self { sections, zi })
+    }
+
+    /// Number of sections.
+    pub fn n_sections(&self) -> usize {
+        self.sections.len()
+    }
+
+    /// The coefficients as an `n_sections × 6` array (scipy layout).
+    pub fn sos(&self) -> Array2<f64> {
+        Array2::from_shape_fn((self.sections.len(), 6), |(i, j)| self.sections[i][j])
+    }
+
+    /// Initial state for a step response at steady state (`scipy.signal.sosfilt_zi`), shape
+    /// `n_sections × 2`. Multiply by the first sample to start a filter without transient.
+    pub fn zi(&self) -> Array2<f64> {
+        Array2::from_shape_fn((self.zi.len(), 2), |(i, j)| self.zi[i][j])
+    }
+
+    /// scipy's default pad length for [`SosFilter::filtfilt`]:
+    /// `3 · (2·n_sections + 1 − min(#(b2 = 0), #(a2 = 0)))`.
+    pub fn default_padlen(&self) -> usize {
+        let nb = self.sections.iter().filter(|s| s[2] == 0.0).count();
+        let na = self.sections.iter().filter(|s| s[5] == 0.0).count();
+        3 * (2 * self.sections.len() + 1 - nb.min(na))
+    }
+
+    /// Causal filtering from rest (`scipy.signal.sosfilt(sos, x)`).
+    pub fn sosfilt(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
+        check_finite("filter input", x.iter())?;
+        let mut y = x.to_vec();
+        let mut state = vec![[0.0; 2]; self.sections.len()];
+        self.run(&mut state, &mut y);
+        Ok(Array1::from(y))
+    }
+
+    /// Causal filtering from the initial state `zi` (`n_sections × 2`), returning the output and
+    /// the final state (`scipy.signal.sosfilt(sos, x, zi=zi)`), so long records can be filtered
+    /// in consecutive chunks.
+    pub fn sosfilt_with_state(&self, x: ArrayView1<f64>, zi: ArrayView2<f64>) -> Result<(Array1<f64>, Array2<f64>)> {
+        check_finite("filter input", x.iter())?;
+        if zi.shape() != [self.sections.len(), 2] {
+            return Err(CoreError::ShapeMismatch {
+                what: "initial filter state zi",
+                expected: format!("[{}, 2]", self.sections.len()),
+                got: format!("{:?}", zi.shape()),
+            });
+        }
+        check_finite("initial filter state zi", zi.iter())?;
+        let mut state: Vec<[f64; 2]> = zi.rows().into_iter().map(|r| [r[0], r[1]]).collect();
+        let mut y = x.to_vec();
+        self.run(&mut state, &mut y);
+        let zf = Array2::from_shape_fn((state.len(), 2), |(i, j)| state[i][j]);
+        Ok((Array1::from(y), zf))
+    }
+
+    /// Zero-phase filtering exactly like `scipy.signal.sosfiltfilt(sos, x)` (odd padding of
+    /// [`SosFilter::default_padlen`] samples, steady-state initial conditions).
+    pub fn filtfilt(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
+        self.filtfilt_with(x, PadType::Odd, None)
+    }
+
+    /// `scipy.signal.sosfiltfilt(sos, x, padtype, padlen)`; `padlen = None` takes the default.
+    /// The signal must be longer than the pad length.
+    pub fn filtfilt_with(&self, x: ArrayView1<f64>, padtype: PadType, padlen: Option<usize>) -> Result<Array1<f64>> {
+        check_finite("filter input", x.iter())?;
+        let edge = if padtype == PadType::None { 0 } else { padlen.unwrap_or_else(|| self.default_padlen()) };
+        let mut buf = vec![0.0; x.len() + 2 * edge];
+        let mut state = vec![[0.0; 2]; self.sections.len()];
+        self.filtfilt_into(x, padtype, edge, &mut buf, &mut state)?;
+        Ok(Array1::from(buf[edge..edge + x.len()].to_vec()))
+    }
+
+    /// ObsPy's `zerophase=True`: forward from rest, reverse, forward from rest, reverse.
+    pub fn forward_backward(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
+        check_finite("filter input", x.iter())?;
+        let mut y = x.to_vec();
+        let mut state = vec![[0.0; 2]; self.sections.len()];
+        self.forward_backward_inplace(&mut y, &mut state);
+        Ok(Array1::from(y))
+    }
+
+    /// Filter `x` as [`Phase`] says; the output has the length of the input.
+    pub fn apply(&self, x: ArrayView1<f64>, phase: Phase) -> Result<Array1<f64>> {
+        match phase {
+            Phase::Causal => self.sosfilt(x),
+            Phase::ZeroPhase => self.filtfilt(x),
+            Phase::ForwardBackward => self.forward_backward(x),
+        }
+    }
+
+    /// Filter every row (channel) of a `channels × samples` array, in parallel over channels.
+    /// Results do not depend on the number of threads.
+    pub fn apply_rows(&self, x: ArrayView2<f64>, phase: Phase) -> Result<Array2<f64>> {
+        check_finite("filter input", x.iter())?;
+        let mut out = Array2::zeros(x.raw_dim());
+        out.axis_iter_mut(Axis(0)).into_par_iter().zip(x.axis_iter(Axis(0))).try_for_each(
+            |(mut o, row): (ArrayViewMut1<f64>, ArrayView1<f64>)| -> Result<()> {
+                o.assign(&self.apply(row, phase)?);
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
+    /// Causal filtering in place, continuing from (and updating) `state` (`n_sections` pairs).
+    /// No checks, no allocation: for hot loops over buffers the caller owns.
+    pub fn sosfilt_inplace(&self, x: &mut [f64], state: &mut [[f64; 2]]) {
+        self.run(state, x);
+    }
+
+    /// ObsPy-style forward–backward pass in place (states reset to rest before each pass;
+    /// `state` is scratch of `n_sections` pairs).
+    pub fn forward_backward_inplace(&self, x: &mut [f64], state: &mut [[f64; 2]]) {
+        state.iter_mut().for_each(|s| *s = [0.0; 2]);
+        self.run(state, x);
+        x.reverse();
+        state.iter_mut().for_each(|s| *s = [0.0; 2]);
+        self.run(state, x);
+        x.reverse();
+    }
+
+    /// The work of [`SosFilter::filtfilt_with`] in caller-owned buffers: `buf` must hold
+    /// `x.len() + 2·edge` samples and receives the padded, filtered signal; the result is
+    /// `buf[edge..edge + x.len()]`. Only the length check is done here.
+    pub fn filtfilt_into(
+        &self,
+        x: ArrayView1<f64>,
+        padtype: PadType,
+        edge: usize,
+        buf: &mut [f64],
+        state: &mut [[f64; 2]],
+    ) -> Result<()> {
+        let n = x.len();
+        if n == 0 {
+            return Err(CoreError::Empty { what: "filter input" });
+        }
+        if n <= edge {
+            return Err(CoreError::WindowTooLong { what: "zero-phase filter padding (padlen)", window: edge, len: n });
+        }
+        if buf.len() != n + 2 * edge || state.len() != self.sections.len() {
+            return Err(CoreError::ShapeMismatch {
+                what: "filtfilt buffers",
+                expected: format!("{} samples, {} states", n + 2 * edge, self.sections.len()),
+                got: format!("{} samples, {} states", buf.len(), state.len()),
+            });
+        }
+        let (first, last) = (x[0], x[n - 1]);
+        for (b, v) in buf[edge..edge + n].iter_mut().zip(x.iter()) {
+            *b = *v;
+        }
+        for i in 1..=edge {
+            let (l, r) = (x[i], x[n - 1 - i]);
+            let (left, right) = match padtype {
+                PadType::Odd => (2.0 * first - l, 2.0 * last - r),
+                PadType::Even => (l, r),
+                PadType::Constant | PadType::None => (first, last),
+            };
+            buf[edge - i] = left;
+            buf[edge + n - 1 + i] = right;
+        }
+        let x0 = buf[0];
+        for (s, z) in state.iter_mut().zip(&self.zi) {
+            *s = [z[0] * x0, z[1] * x0];
+        }
+        self.run(state, buf);
+        buf.reverse();
+        let y0 = buf[0];
+        for (s, z) in state.iter_mut().zip(&self.zi) {
+            *s = [z[0] * y0, z[1] * y0];
+        }
+        self.run(state, buf);
+        buf.reverse();
+        Ok(())
+    }
+
+    /// The cascade, sample-outer like scipy's `_sosfilt` (direct form II transposed). Common
+    /// section counts are dispatched to fixed-size loops so the state lives in registers.
+    fn run(&self, state: &mut [[f64; 2]], x: &mut [f64]) {
+        match self.sections.len() {
+            1 => run_fixed::<1>(&self.sections, state, x),
+            2 => run_fixed::<2>(&self.sections, state, x),
+            3 => run_fixed::<3>(&self.sections, state, x),
+            4 => run_fixed::<4>(&self.sections, state, x),
+            5 => run_fixed::<5>(&self.sections, state, x),
+            6 => run_fixed::<6>(&self.sections, state, x),
+            8 => run_fixed::<8>(&self.sections, state, x),
+            _ => run_dyn(&self.sections, state, x),
+        }
+    }
+}
+
+#[inline(always)]
+fn step(s: &[f64; 6], z: &mut [f64; 2], x: f64) -> f64 {
+    let y = s[0] * x + z[0];
+    z[0] = s[1] * x - s[4] * y + z[1];
+    z[1] = s[2] * x - s[5] * y;
+    y
+}
+
+fn run_fixed<const N: usize>(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: &mut [f64]) {
+    // Local copies so coefficients and state stay in registers; callers guarantee len == N.
+    let mut sos = [[0.0; 6]; N];
+    let mut z = [[0.0; 2]; N];
+    sos.copy_from_slice(&sections[..N]);
+    z.copy_from_slice(&state[..N]);
+    for v in x.iter_mut() {
+        let mut cur = *v;
+        for k in 0..N {
+            cur = step(&sos[k], &mut z[k], cur);
+        }
+        *v = cur;
+    }
+    state[..N].copy_from_slice(&z);
+}
+
+fn run_dyn(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: &mut [f64]) {
+    for v in x.iter_mut() {
+        let mut cur = *v;
+        for (s, z) in sections.iter().zip(state.iter_mut()) {
+            cur = step(s, z, cur);
+        }
+        *v = cur;
+    }
+}
+
+/// `scipy.signal.lfilter_zi` of one section: solve `(I − Aᵀ) zi = b[1:] − a[1:]·b0` (`A` the
+/// companion matrix of `a`) by LU with partial pivoting, the way LAPACK's `gesv` does, because
+/// for low corner frequencies the system is ill-conditioned and the rounding pattern matters.
+fn section_zi(s: &[f64; 6]) -> Result<[f64; 2]> {
+    let (b0, b1, b2, a1, a2) = (s[0], s[1], s[2], s[4], s[5]);
+    let mut m = [[1.0 + a1, -1.0], [a2, 1.0]];
+    let mut r = [b1 - a1 * b0, b2 - a2 * b0];
+    if m[1][0].abs() > m[0][0].abs() {
+        m.swap(0, 1);
+        r.swap(0, 1);
+    }
+    let l = m[1][0] * (1.0 / m[0][0]);
+    let u11 = m[1][1] - l * m[0][1];
+    if u11 == 0.0 || !u11.is_finite() || m[0][0] == 0.0 {
+        return Err(CoreError::invalid("sos", format!("a = [1, {a1}, {a2}]"), "section has a pole at z = 1"));
+    }
+    let z1 = (r[1] - l * r[0]) / u11;
+    let z0 = (r[0] - z1 * m[0][1]) / m[0][0];
+    Ok([z0, z1])
+}
+
+/// `scipy.signal.sosfilt_zi`: each section's state scaled by the DC gain of the sections before it.
+fn sosfilt_zi(sections: &[[f64; 6]]) -> Result<Vec<[f64; 2]>> {
+    let mut scale = 1.0;
+    let mut out = Vec::with_capacity(sections.len());
+    for s in sections {
+        let z = section_zi(s)?;
+        out.push([scale * z[0], scale * z[1]]);
+        scale *= (s[0] + s[1] + s[2]) / (s[3] + s[4] + s[5]);
+    }
+    Ok(out)
+}
