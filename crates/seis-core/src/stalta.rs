@@ -50,7 +50,8 @@ pub fn classic_sta_lta(a: ArrayView1<f64>, nsta: usize, nlta: usize) -> Result<A
 
 /// Recursive STA/LTA (Withers et al. 1998) like `obspy.signal.trigger.recursive_sta_lta(a,
 /// nsta, nlta)`: exponential averages of `a²` with weights `1/nsta` and `1/nlta`, starting from
-/// zero at the second sample; the first `nlta` values are set to 0.
+/// zero at the second sample; the first `nlta` values are set to 0 (for `nlta = len` all of
+/// them, as `recursive_sta_lta_py` does; ObsPy's C routine skips the zeroing in that case).
 pub fn recursive_sta_lta(a: ArrayView1<f64>, nsta: usize, nlta: usize) -> Result<Array1<f64>> {
     check_finite("STA/LTA input", a.iter())?;
     check_windows(a.len(), nsta, nlta)?;

@@ -78,30 +78,31 @@ fn tukey(m: usize, alpha: f64) -> Array1<f64> {
     })
 }
 
-// ObsPy obspy.signal.invsim.cosine_taper(npts, p) without the freqs/flimit options.
+// ObsPy `obspy.signal.invsim.cosine_taper(npts, p)` (half-cosine, no freqs/flimit, no SAC
+// variant), including its index arithmetic for short windows where the segments overlap.
 fn cosine_taper(npts: usize, p: f64) -> Array1<f64> {
-    let frac = (npts as f64 * p / 2.0 + 0.5) as usize;
-    let idx1 = 0usize;
-    let idx2 = frac.saturating_sub(1);
-    let idx3 = npts.saturating_sub(frac);
-    let idx4 = npts - 1;
-    let mut w = Array1::ones(npts);
+    let n = npts as i64;
+    let frac = if p == 0.0 || p == 1.0 { (npts as f64 * p / 2.0) as i64 } else { (npts as f64 * p / 2.0 + 0.5) as i64 };
+    let idx1 = 0i64;
+    let mut idx2 = frac - 1;
+    let mut idx3 = n - frac;
+    let idx4 = n - 1;
     if idx1 == idx2 {
-        w[idx1] = 0.0;
-    } else {
-        for i in idx1..=idx2 {
-            w[i] = 0.5 * (1.0 - (PI * (i - idx1) as f64 / (idx2 - idx1) as f64).cos());
-        }
+        idx2 += 1;
     }
     if idx3 == idx4 {
-        w[idx3] = 0.0;
-    } else {
-        for i in idx3..=idx4 {
-            w[i] = 0.5 * (1.0 + (PI * (idx3 as f64 - i as f64) / (idx4 - idx3) as f64).cos());
-        }
+        idx3 -= 1;
     }
-    if p == 0.0 {
-        w.fill(1.0);
+    let mut w = Array1::zeros(npts);
+    let in_range = |i: i64| (0..n).contains(&i);
+    for i in (idx1..=idx2).filter(|&i| in_range(i)) {
+        w[i as usize] = 0.5 * (1.0 - (PI * (i - idx1) as f64 / (idx2 - idx1) as f64).cos());
+    }
+    for i in (idx2 + 1..idx3).filter(|&i| in_range(i)) {
+        w[i as usize] = 1.0;
+    }
+    for i in (idx3..=idx4).filter(|&i| in_range(i)) {
+        w[i as usize] = 0.5 * (1.0 + (PI * (idx3 - i) as f64 / (idx4 - idx3) as f64).cos());
     }
     w
 }
