@@ -1,0 +1,507 @@
+//! The scatseisnet-compatible scattering network: a cascade of [`GaborBank`] layers applied by
+//! circular convolution at full rate to every path of the previous layer, then pooled.
+//!
+//! The network is a plan: filter spectra, FFT plans and the pooling region are built once for a
+//! window length and sampling rate, then [`ScatteringNetwork::transform`] runs over batches
+//! shaped (windows, channels, samples) with rayon over windows. Each worker thread owns one
+//! workspace (no allocation per window), windows are independent, so results do not depend on
+//! the number of threads. The caller's data is never modified (the taper works on a copy).
+
+use crate::float::Sample;
+use crate::gabor::{GaborBank, LayerSpec};
+use crate::pooling::Pooling;
+use crate::{Result, ScatterError};
+use ndarray::{Array2, ArrayD, ArrayView1, ArrayView3, IxDyn};
+use num_complex::Complex;
+use rayon::prelude::*;
+use rustfft::{Fft, FftPlanner};
+use seis_core::{RealFft, Taper};
+use std::sync::Arc;
+
+/// Spectral values below this fraction of a filter's peak gain are treated as zero: they lie
+/// below the round-off of the FFTs themselves, so dropping them changes no result beyond 1e-16
+/// of the output maximum while skipping most of the multiply for narrow-band filters.
+const SPECTRUM_FLOOR: f64 = 1e-17;
+
+/// Hyperparameters of a [`ScatteringNetwork`] (builder; [`NetworkBuilder::build`] checks them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkBuilder {
+    bins: usize,
+    sampling_rate: f64,
+    layers: Vec<LayerSpec>,
+    taper_alpha: Option<f64>,
+    allow_truncation: bool,
+}
+
+impl NetworkBuilder {
+    /// Hyperparameters of a network for windows of `bins` samples at `sampling_rate` Hz, with no
+    /// layer yet, no taper and no truncation.
+    pub fn new(bins: usize, sampling_rate: f64) -> Self {
+        Self { bins, sampling_rate, layers: Vec::new(), taper_alpha: None, allow_truncation: false }
+    }
+
+    /// Append a layer.
+    pub fn layer(mut self, spec: LayerSpec) -> Self {
+        self.layers.push(spec);
+        self
+    }
+
+    /// Tukey taper of the input (scipy `tukey(N, alpha)`); pooling then uses only the samples
+    /// where the taper equals exactly 1 (scatseisnet's `taper_alpha`). `None` = no taper.
+    pub fn taper_alpha(mut self, alpha: Option<f64>) -> Self {
+        self.taper_alpha = alpha;
+        self
+    }
+
+    /// Accept wavelets whose support (envelope ≥ 1e-3) exceeds the window; they are then
+    /// truncated by the finite grid and wrap around circularly, as scatseisnet silently does.
+    pub fn allow_truncation(mut self, allow: bool) -> Self {
+        self.allow_truncation = allow;
+        self
+    }
+
+    /// Check the parameters and build the plan (filters, FFT plans, pooling region).
+    pub fn build<T: Sample>(&self) -> Result<ScatteringNetwork<T>> {
+        if self.layers.is_empty() {
+            return Err(ScatterError::Empty { what: "list of layers" });
+        }
+        let banks: Vec<GaborBank> =
+            self.layers.iter().map(|s| GaborBank::new(*s, self.bins, self.sampling_rate)).collect::<Result<_>>()?;
+        let window_s = self.bins as f64 / self.sampling_rate;
+        if !self.allow_truncation {
+            for (layer, b) in banks.iter().enumerate() {
+                let support_s = b.longest_support();
+                if support_s > window_s {
+                    let frequency = b.centers().iter().copied().fold(f64::INFINITY, f64::min);
+                    return Err(ScatterError::WaveletLongerThanWindow { layer, frequency, support_s, window_s });
+                }
+            }
+        }
+        let n = self.bins;
+        let (taper, region) = match self.taper_alpha {
+            None => (None, (0, n)),
+            Some(alpha) => {
+                let w = Taper::Tukey { alpha }.window(n)?;
+                // scatseisnet pools where the taper is exactly 1 (a contiguous run).
+                let lo = w.iter().position(|&v| v == 1.0);
+                let hi = w.iter().rposition(|&v| v == 1.0);
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) => (Some(w.iter().map(|&v| T::of(v)).collect::<Vec<T>>()), (lo, hi + 1)),
+                    _ => {
+                        return Err(ScatterError::invalid(
+                            "taper_alpha",
+                            alpha,
+                            "leaves no sample where the taper equals 1 to pool over",
+                        ));
+                    }
+                }
+            }
+        };
+        let scale = 1.0 / n as f64;
+        let plans = banks
+            .iter()
+            .map(|b| {
+                let mut spectra = Vec::with_capacity(b.len() * n);
+                let mut support = Vec::with_capacity(b.len());
+                for row in b.spectra().rows() {
+                    let peak = row.iter().map(|z| z.norm()).fold(0.0, f64::max);
+                    support.push(runs(row.iter().map(|z| z.norm() > SPECTRUM_FLOOR * peak)));
+                    // numpy's ifft divides by N: fold it into the filter.
+                    spectra.extend(row.iter().map(|z| Complex::new(T::of(z.re * scale), T::of(z.im * scale))));
+                }
+                LayerPlan { n_filters: b.len(), spectra, support }
+            })
+            .collect();
+        let inverse = FftPlanner::<T>::new().plan_fft_inverse(n);
+        let rfft = RealFft::<T>::new(n)?;
+        Ok(ScatteringNetwork { bins: n, sampling_rate: self.sampling_rate, banks, plans, inverse, rfft, taper, region })
+    }
+}
+
+/// Contiguous runs of `true` as half-open ranges.
+fn runs(mask: impl Iterator<Item = bool>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut len = 0;
+    for (i, m) in mask.enumerate() {
+        match (m, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+        len = i + 1;
+    }
+    if let Some(s) = start {
+        out.push((s, len));
+    }
+    out
+}
+
+struct LayerPlan<T> {
+    n_filters: usize,
+    /// n_filters × N filter spectra, already divided by N.
+    spectra: Vec<Complex<T>>,
+    /// Per filter, the bin ranges where the spectrum is not negligible.
+    support: Vec<Vec<(usize, usize)>>,
+}
+
+/// A scattering network planned for windows of `bins` samples at `sampling_rate` Hz.
+///
+/// ```
+/// use ndarray::Array3;
+/// use wavelet_scatter::{LayerSpec, Pooling, ScatteringNetwork};
+///
+/// let net = ScatteringNetwork::builder(1000, 50.0)
+///     .layer(LayerSpec::new(4, 4, 2.0))
+///     .layer(LayerSpec::new(4, 1, 2.0))
+///     .build::<f64>()?;
+/// let x = Array3::from_shape_fn((3, 2, 1000), |(w, c, i)| ((i * (w + 1) + c) as f64 * 0.37).sin());
+/// let s = net.transform(x.view(), Pooling::Median)?;
+/// assert_eq!(s[0].shape(), &[3, 2, 16]);
+/// assert_eq!(s[1].shape(), &[3, 2, 16, 4]);
+/// # Ok::<(), wavelet_scatter::ScatterError>(())
+/// ```
+pub struct ScatteringNetwork<T: Sample = f64> {
+    bins: usize,
+    sampling_rate: f64,
+    banks: Vec<GaborBank>,
+    plans: Vec<LayerPlan<T>>,
+    inverse: Arc<dyn Fft<T>>,
+    rfft: RealFft<T>,
+    taper: Option<Vec<T>>,
+    region: (usize, usize),
+}
+
+impl<T: Sample> std::fmt::Debug for ScatteringNetwork<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScatteringNetwork")
+            .field("bins", &self.bins)
+            .field("sampling_rate", &self.sampling_rate)
+            .field("layers", &self.banks.iter().map(|b| *b.spec()).collect::<Vec<_>>())
+            .field("pooled_region", &self.region)
+            .finish()
+    }
+}
+
+impl ScatteringNetwork<f64> {
+    /// Start the hyperparameters of a network for windows of `bins` samples at `sampling_rate` Hz.
+    pub fn builder(bins: usize, sampling_rate: f64) -> NetworkBuilder {
+        NetworkBuilder::new(bins, sampling_rate)
+    }
+}
+
+/// Per-thread buffers of one layer depth.
+struct Level<T> {
+    /// Spectrum of this layer's input (full length N).
+    spec: Vec<Complex<T>>,
+    /// Filtered signal (complex, length N).
+    y: Vec<Complex<T>>,
+    /// Modulus, fftshifted (input of the next layer).
+    u: Vec<T>,
+}
+
+/// Per-thread workspace: every buffer the per-window loop needs.
+struct Workspace<T> {
+    levels: Vec<Level<T>>,
+    x: Vec<T>,
+    half: Vec<Complex<T>>,
+    fft_scratch: Vec<Complex<T>>,
+    rfft_scratch: Vec<Complex<T>>,
+    pool: Vec<T>,
+}
+
+impl<T: Sample> ScatteringNetwork<T> {
+    fn workspace(&self) -> Workspace<T> {
+        let n = self.bins;
+        let zero = Complex::new(T::zero(), T::zero());
+        Workspace {
+            levels: (0..self.plans.len())
+                .map(|_| Level { spec: vec![zero; n], y: vec![zero; n], u: vec![T::zero(); n] })
+                .collect(),
+            x: vec![T::zero(); n],
+            half: vec![zero; self.rfft.n_bins()],
+            fft_scratch: vec![zero; self.inverse.get_inplace_scratch_len()],
+            rfft_scratch: self.rfft.make_scratch(),
+            pool: vec![T::zero(); n],
+        }
+    }
+
+    /// Window length in samples.
+    pub fn bins(&self) -> usize {
+        self.bins
+    }
+
+    /// Sampling rate in Hz.
+    pub fn sampling_rate(&self) -> f64 {
+        self.sampling_rate
+    }
+
+    /// The filter bank of every layer.
+    pub fn banks(&self) -> &[GaborBank] {
+        &self.banks
+    }
+
+    /// Number of layers (orders).
+    pub fn depth(&self) -> usize {
+        self.banks.len()
+    }
+
+    /// Half-open sample range pooled over (where the taper equals 1; the whole window without taper).
+    pub fn pooled_region(&self) -> std::ops::Range<usize> {
+        self.region.0..self.region.1
+    }
+
+    /// Output shape of every order for a batch of `windows` × `channels`:
+    /// (windows, channels, n1[, n2 …][, frames]).
+    pub fn output_shapes(&self, windows: usize, channels: usize, pooling: Pooling) -> Result<Vec<Vec<usize>>> {
+        let frames = pooling.frames(self.region.1 - self.region.0)?;
+        let mut shape = vec![windows, channels];
+        Ok(self
+            .plans
+            .iter()
+            .map(|p| {
+                shape.push(p.n_filters);
+                let mut s = shape.clone();
+                if matches!(pooling, Pooling::Average { .. }) {
+                    s.push(frames);
+                }
+                s
+            })
+            .collect())
+    }
+
+    /// Scattering coefficients of a batch `x` shaped (windows, channels, samples): one array per
+    /// order shaped (windows, channels, n1[, n2 …]) (plus a frame axis for
+    /// [`Pooling::Average`]). Errors on an empty batch, a window length other than
+    /// [`ScatteringNetwork::bins`], or a NaN/Inf sample (naming window, channel and time).
+    pub fn transform(&self, x: ArrayView3<T>, pooling: Pooling) -> Result<Vec<ArrayD<T>>> {
+        let (nw, nc, ns) = x.dim();
+        if nw == 0 {
+            return Err(ScatterError::Empty { what: "batch of windows" });
+        }
+        if nc == 0 {
+            return Err(ScatterError::Empty { what: "channel axis of the batch" });
+        }
+        if ns != self.bins {
+            return Err(ScatterError::ShapeMismatch {
+                what: "samples per window (last axis) vs network bins".into(),
+                expected: self.bins.to_string(),
+                got: ns.to_string(),
+            });
+        }
+        for ((w, c, i), v) in x.indexed_iter() {
+            if !v.is_finite() {
+                return Err(ScatterError::NonFiniteWindow {
+                    window: w,
+                    start: format!("row {w} of the batch"),
+                    channel: c,
+                    sample: i,
+                    offset_s: i as f64 / self.sampling_rate,
+                    value: v.to64(),
+                });
+            }
+        }
+        self.run(nw, nc, pooling, |w, c, dst: &mut [T]| {
+            for (d, s) in dst.iter_mut().zip(x.slice(ndarray::s![w, c, ..])) {
+                *d = *s;
+            }
+        })
+    }
+
+    /// Unpooled scalograms of every order, shaped (windows, channels, n1[, …], samples) over the
+    /// pooled region (scatseisnet's `reduce_type=None`). Memory grows with every path: use for
+    /// inspection of a few windows.
+    pub fn scalograms(&self, x: ArrayView3<T>) -> Result<Vec<ArrayD<T>>> {
+        self.transform(x, Pooling::Average { width: 1, hop: 1 })
+    }
+
+    /// Complex first-layer wavelet transform of one window (after the taper, if any): filters ×
+    /// N, fftshifted like scatseisnet's scalograms (whose modulus is the order-1 scalogram).
+    pub fn wavelet_transform(&self, x: ArrayView1<T>) -> Result<Array2<Complex<T>>> {
+        if x.len() != self.bins {
+            return Err(ScatterError::ShapeMismatch {
+                what: "window length vs network bins".into(),
+                expected: self.bins.to_string(),
+                got: x.len().to_string(),
+            });
+        }
+        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+            return Err(ScatterError::NonFiniteWindow {
+                window: 0,
+                start: "the window".into(),
+                channel: 0,
+                sample: i,
+                offset_s: i as f64 / self.sampling_rate,
+                value: x[i].to64(),
+            });
+        }
+        let mut ws = self.workspace();
+        ws.x.iter_mut().zip(x).for_each(|(d, s)| *d = *s);
+        if let Some(taper) = &self.taper {
+            ws.x.iter_mut().zip(taper).for_each(|(v, t)| *v = *v * *t);
+        }
+        let n = self.bins;
+        self.rfft.forward_into(&mut ws.x, &mut ws.half, &mut ws.rfft_scratch)?;
+        let mut spec = vec![Complex::new(T::zero(), T::zero()); n];
+        hermitian_fill(&ws.half, &mut spec);
+        let plan = &self.plans[0];
+        let mut out = Array2::from_elem((plan.n_filters, n), Complex::new(T::zero(), T::zero()));
+        for (k, mut row) in out.rows_mut().into_iter().enumerate() {
+            let psi = &plan.spectra[k * n..(k + 1) * n];
+            let mut y: Vec<Complex<T>> = spec.iter().zip(psi).map(|(a, b)| *a * *b).collect();
+            self.inverse.process_with_scratch(&mut y, &mut ws.fft_scratch);
+            y.rotate_right(n / 2); // numpy fftshift
+            row.iter_mut().zip(y).for_each(|(d, v)| *d = v);
+        }
+        Ok(out)
+    }
+
+    /// Core driver: `fill(window, channel, dst)` copies one validated input row into `dst`.
+    pub(crate) fn run<F>(&self, nw: usize, nc: usize, pooling: Pooling, fill: F) -> Result<Vec<ArrayD<T>>>
+    where
+        F: Fn(usize, usize, &mut [T]) + Sync,
+    {
+        let shapes = self.output_shapes(nw, nc, pooling)?;
+        let frames = pooling.frames(self.region.1 - self.region.0)?;
+        let per_window: Vec<usize> = shapes.iter().map(|s| s[1..].iter().product()).collect();
+        let mut outs: Vec<Vec<T>> = per_window.iter().map(|&p| vec![T::zero(); p * nw]).collect();
+        {
+            let mut rows: Vec<Vec<&mut [T]>> = (0..nw).map(|_| Vec::with_capacity(outs.len())).collect();
+            for (o, &p) in outs.iter_mut().zip(&per_window) {
+                for (row, chunk) in rows.iter_mut().zip(o.chunks_mut(p)) {
+                    row.push(chunk);
+                }
+            }
+            rows.into_par_iter().enumerate().try_for_each_init(
+                || self.workspace(),
+                |ws, (w, mut dst)| -> Result<()> {
+                    for c in 0..nc {
+                        fill(w, c, &mut ws.x);
+                        self.window_channel(ws, c, &mut dst, pooling, frames)?;
+                    }
+                    Ok(())
+                },
+            )?;
+        }
+        outs.into_iter()
+            .zip(shapes)
+            .map(|(o, s)| {
+                ArrayD::from_shape_vec(IxDyn(&s), o).map_err(|e| ScatterError::ShapeMismatch {
+                    what: "scattering output".into(),
+                    expected: format!("{s:?}"),
+                    got: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Transform the window in `ws.x` (channel `c`) and write every order's coefficients.
+    fn window_channel(
+        &self,
+        ws: &mut Workspace<T>,
+        c: usize,
+        dst: &mut [&mut [T]],
+        pooling: Pooling,
+        frames: usize,
+    ) -> Result<()> {
+        if let Some(taper) = &self.taper {
+            ws.x.iter_mut().zip(taper).for_each(|(v, t)| *v = *v * *t);
+        }
+        let Workspace { levels, x, half, fft_scratch, rfft_scratch, pool } = ws;
+        self.rfft.forward_into(x, half, rfft_scratch)?;
+        if let Some(first) = levels.first_mut() {
+            hermitian_fill(half, &mut first.spec);
+        }
+        let mut bufs = Bufs { half, fft_scratch, rfft_scratch, pool };
+        self.scatter(0, levels, &mut bufs, 0, c, dst, pooling, frames)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scatter(
+        &self,
+        depth: usize,
+        levels: &mut [Level<T>],
+        bufs: &mut Bufs<'_, T>,
+        parent: usize,
+        c: usize,
+        dst: &mut [&mut [T]],
+        pooling: Pooling,
+        frames: usize,
+    ) -> Result<()> {
+        let Some((lev, deeper)) = levels.split_first_mut() else { return Ok(()) };
+        let plan = &self.plans[depth];
+        let n = self.bins;
+        let shift = n / 2; // numpy fftshift rolls by n // 2
+        let (lo, hi) = self.region;
+        let paths: usize = self.plans[..=depth].iter().map(|p| p.n_filters).product();
+        let last = deeper.is_empty();
+        let zero = Complex::new(T::zero(), T::zero());
+        for k in 0..plan.n_filters {
+            let path = parent * plan.n_filters + k;
+            let psi = &plan.spectra[k * n..(k + 1) * n];
+            lev.y.fill(zero);
+            for &(a, b) in &plan.support[k] {
+                for ((y, s), p) in lev.y[a..b].iter_mut().zip(&lev.spec[a..b]).zip(&psi[a..b]) {
+                    *y = *s * *p;
+                }
+            }
+            self.inverse.process_with_scratch(&mut lev.y, bufs.fft_scratch);
+            let out = &mut dst[depth][(c * paths + path) * frames..(c * paths + path + 1) * frames];
+            let region = &mut bufs.pool[..hi - lo];
+            if last {
+                shifted_modulus(&lev.y, shift, lo, region);
+                pooling.apply(region, out);
+            } else {
+                shifted_modulus(&lev.y, shift, 0, &mut lev.u);
+                if pooling.reorders() {
+                    region.copy_from_slice(&lev.u[lo..hi]);
+                    pooling.apply(region, out);
+                } else {
+                    pooling.apply(&mut lev.u[lo..hi], out);
+                }
+                self.rfft.forward_into(&mut lev.u, bufs.half, bufs.rfft_scratch)?;
+                hermitian_fill(bufs.half, &mut deeper[0].spec);
+                self.scatter(depth + 1, deeper, bufs, path, c, dst, pooling, frames)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Bufs<'a, T> {
+    half: &'a mut Vec<Complex<T>>,
+    fft_scratch: &'a mut Vec<Complex<T>>,
+    rfft_scratch: &'a mut Vec<Complex<T>>,
+    pool: &'a mut Vec<T>,
+}
+
+/// Full length-N spectrum of a real signal from its `N/2 + 1` rfft bins.
+fn hermitian_fill<T: Sample>(half: &[Complex<T>], full: &mut [Complex<T>]) {
+    let n = full.len();
+    let nb = half.len();
+    full[..nb].copy_from_slice(half);
+    for k in nb..n {
+        full[k] = half[n - k].conj();
+    }
+}
+
+/// `out[j] = |y[(lo + j − shift) mod N]|`: the modulus of the fftshifted signal from index `lo`.
+#[inline]
+fn shifted_modulus<T: Sample>(y: &[Complex<T>], shift: usize, lo: usize, out: &mut [T]) {
+    let n = y.len();
+    let modulus = |z: &Complex<T>| (z.re * z.re + z.im * z.im).sqrt();
+    // Output index m = lo + j reads y[m + n − shift] for m < shift, else y[m − shift].
+    let split = shift.saturating_sub(lo).min(out.len());
+    let (a, b) = out.split_at_mut(split);
+    let start_a = lo + n - shift;
+    for (o, z) in a.iter_mut().zip(&y[start_a.min(n)..]) {
+        *o = modulus(z);
+    }
+    let start_b = (lo + split) - shift;
+    for (o, z) in b.iter_mut().zip(&y[start_b..]) {
+        *o = modulus(z);
+    }
+}
