@@ -1,0 +1,82 @@
+//! Butterworth filtering (SeisBench `Filter`), through seis-core's SOS filters.
+
+use crate::augmentation::Augmentation;
+use crate::error::{AugmentError, Result};
+use crate::sample::Sample;
+use ndarray::Axis;
+use rand::Rng;
+use seis_core::filter::{Band, PadType, SosFilter};
+use std::sync::RwLock;
+
+/// `scipy.signal.butter(order, band, output="sos", fs=sampling_rate)` applied per channel with
+/// `sosfilt` (causal, default) or `sosfiltfilt` (`zero_phase`, seisbench `forward_backward=True`).
+/// The design is planned once per sampling rate and reused.
+#[derive(Debug)]
+pub struct Filter {
+    order: usize,
+    band: Band,
+    zero_phase: bool,
+    plans: RwLock<Vec<(f64, SosFilter)>>,
+}
+
+impl Clone for Filter {
+    fn clone(&self) -> Self {
+        Self::new(self.order, self.band, self.zero_phase).unwrap_or_else(|_| Self {
+            order: self.order,
+            band: self.band,
+            zero_phase: self.zero_phase,
+            plans: RwLock::new(Vec::new()),
+        })
+    }
+}
+
+impl Filter {
+    /// Errors on order 0 or corner frequencies that are not positive and increasing (the Nyquist
+    /// bound is checked per sample, against its sampling rate).
+    pub fn new(order: usize, band: Band, zero_phase: bool) -> Result<Self> {
+        if order == 0 {
+            return Err(AugmentError::invalid("order", 0, "must be >= 1"));
+        }
+        // A very high rate validates everything but the Nyquist bound.
+        band.normalized(1e12)?;
+        Ok(Self { order, band, zero_phase, plans: RwLock::new(Vec::new()) })
+    }
+
+    fn plan(&self, sampling_rate: f64) -> Result<SosFilter> {
+        if let Ok(p) = self.plans.read()
+            && let Some((_, f)) = p.iter().find(|(sr, _)| *sr == sampling_rate)
+        {
+            return Ok(f.clone());
+        }
+        let f = SosFilter::butter(self.order, self.band, sampling_rate)?;
+        if let Ok(mut p) = self.plans.write() {
+            p.push((sampling_rate, f.clone()));
+        }
+        Ok(f)
+    }
+}
+
+impl Augmentation for Filter {
+    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
+        let f = self.plan(sample.sampling_rate)?;
+        let mut state = vec![[0.0; 2]; f.n_sections()];
+        let n = sample.len();
+        if self.zero_phase {
+            let edge = f.default_padlen();
+            let mut buf = vec![0.0; n + 2 * edge];
+            for mut row in sample.waveform.axis_iter_mut(Axis(0)) {
+                f.filtfilt_into(row.view(), PadType::Odd, edge, &mut buf, &mut state)?;
+                row.iter_mut().zip(&buf[edge..edge + n]).for_each(|(o, v)| *o = *v);
+            }
+        } else {
+            let mut buf = vec![0.0; n];
+            for mut row in sample.waveform.axis_iter_mut(Axis(0)) {
+                buf.iter_mut().zip(row.iter()).for_each(|(b, v)| *b = *v);
+                state.iter_mut().for_each(|s| *s = [0.0; 2]);
+                f.sosfilt_inplace(&mut buf, &mut state);
+                row.iter_mut().zip(&buf).for_each(|(o, v)| *o = *v);
+            }
+        }
+        Ok(())
+    }
+}

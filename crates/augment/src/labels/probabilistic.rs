@@ -1,0 +1,181 @@
+//! Probabilistic pick labels (gaussian, triangle, box) and the point variant.
+
+use super::{LabelColumns, resolve};
+use crate::augmentation::Augmentation;
+use crate::error::{AugmentError, Result};
+use crate::sample::{Labels, Sample};
+use ndarray::{Array1, Array2, ArrayViewMut1, Axis};
+use rand::Rng;
+
+/// Shape of a pick label around its onset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelShape {
+    /// `exp(−(x − onset)² / (2σ²))`.
+    #[default]
+    Gaussian,
+    /// `1 − |x − onset| / σ` within ±σ.
+    Triangle,
+    /// 1 for `onset − σ − 1 < x ≤ onset + σ`.
+    Box,
+}
+
+/// SeisBench `ProbabilisticLabeller` for one (channels × samples) window: one row per label
+/// (sorted, "Noise" last unless `model_labels` orders them), picks of one label combined by
+/// maximum; with the noise row, rows are divided by max(1, Σ rows) and Noise = 1 − Σ.
+/// Defaults: gaussian, σ = 10, automatic columns, noise row, key "y".
+#[derive(Debug, Clone)]
+pub struct ProbabilisticLabeller {
+    /// Label shape.
+    pub shape: LabelShape,
+    /// Width parameter in samples (> 0).
+    pub sigma: f64,
+    /// Columns to label.
+    pub label_columns: LabelColumns,
+    /// Add the noise row.
+    pub noise_column: bool,
+    /// Output row order (e.g. `["P", "S", "N"]` for PhaseNet); `None`: sorted, Noise last.
+    pub model_labels: Option<Vec<String>>,
+    /// Key of the labels in the sample.
+    pub key: String,
+}
+
+impl Default for ProbabilisticLabeller {
+    fn default() -> Self {
+        Self {
+            shape: LabelShape::Gaussian,
+            sigma: 10.0,
+            label_columns: LabelColumns::Auto,
+            noise_column: true,
+            model_labels: None,
+            key: "y".into(),
+        }
+    }
+}
+
+/// Fill `row` with the maximum of itself and the pick shape at `onset` (NaN onsets add nothing).
+fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f64) {
+    let n = row.len();
+    if onset.is_nan() || n == 0 {
+        return;
+    }
+    match shape {
+        LabelShape::Gaussian => {
+            // exp underflows to exactly 0 beyond ~38.6 σ; evaluate only where it does not.
+            let reach = sigma * (2.0f64 * 746.0).sqrt() + 1.0;
+            let a = (onset - reach).ceil().max(0.0).min(n as f64) as usize;
+            let b = (onset + reach).floor().max(-1.0).min(n as f64 - 1.0) as i64;
+            if (b as f64) < a as f64 {
+                return;
+            }
+            let inv = 1.0 / (2.0 * sigma * sigma);
+            let b = b as usize;
+            for (i, r) in row.iter_mut().enumerate().skip(a).take(b + 1 - a) {
+                let d = i as f64 - onset;
+                *r = r.max((-(d * d) * inv).exp());
+            }
+        }
+        LabelShape::Triangle => {
+            for (i, r) in row.iter_mut().enumerate() {
+                let d = i as f64 - onset;
+                let y1 = -d / sigma + 1.0;
+                let y2 = d / sigma + 1.0;
+                let v =
+                    if (0.0..=1.0).contains(&y1) { y1 } else { 0.0 } + if (0.0..1.0).contains(&y2) { y2 } else { 0.0 };
+                *r = r.max(v);
+            }
+        }
+        LabelShape::Box => {
+            for (i, r) in row.iter_mut().enumerate() {
+                let d = i as f64 - onset;
+                if d <= sigma && -(d + 1.0) < sigma {
+                    *r = r.max(1.0);
+                }
+            }
+        }
+    }
+}
+
+impl ProbabilisticLabeller {
+    /// Validated labeller. Errors on σ ≤ 0 or non-finite.
+    pub fn new(shape: LabelShape, sigma: f64) -> Result<Self> {
+        if !(sigma.is_finite() && sigma > 0.0) {
+            return Err(AugmentError::invalid("sigma", sigma, "must be finite and > 0"));
+        }
+        Ok(Self { shape, sigma, ..Self::default() })
+    }
+
+    /// The label array (rows × samples), its names and noise row, for a sample.
+    pub fn label(&self, sample: &Sample) -> Result<Labels> {
+        if !(self.sigma.is_finite() && self.sigma > 0.0) {
+            return Err(AugmentError::invalid("sigma", self.sigma, "must be finite and > 0"));
+        }
+        let r = resolve(&self.label_columns, &sample.metadata, self.noise_column, self.model_labels.as_deref())?;
+        let w = sample.len();
+        let mut y = Array2::zeros((r.names.len(), w));
+        for (col, row) in &r.columns {
+            if let Some(onset) = sample.metadata.number(col) {
+                add_pick(y.row_mut(*row), self.shape, onset, self.sigma);
+            }
+        }
+        if let Some(noise) = r.noise {
+            let rows = y.nrows();
+            for j in 0..w {
+                let mut sum = 0.0;
+                for i in 0..rows {
+                    sum += y[[i, j]];
+                }
+                let d = sum.max(1.0);
+                let mut s2 = 0.0;
+                for i in 0..rows {
+                    let v = y[[i, j]] / d;
+                    y[[i, j]] = v;
+                    if i != noise {
+                        s2 += v;
+                    }
+                }
+                y[[noise, j]] = 1.0 - s2;
+            }
+        }
+        Ok(Labels { names: r.names, data: y, noise: r.noise })
+    }
+}
+
+impl Augmentation for ProbabilisticLabeller {
+    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
+        let l = self.label(sample)?;
+        sample.labels.insert(self.key.clone(), l);
+        Ok(())
+    }
+}
+
+/// SeisBench `ProbabilisticPointLabeller`: the probabilistic label values at sample
+/// `int(position · (W − 1))`, stored in `point_labels[key]`.
+#[derive(Debug, Clone)]
+pub struct ProbabilisticPointLabeller {
+    /// The underlying probabilistic labeller.
+    pub labeller: ProbabilisticLabeller,
+    /// Relative position in [0, 1] (default 0.5).
+    pub position: f64,
+}
+
+impl ProbabilisticPointLabeller {
+    /// Errors unless `0 <= position <= 1`.
+    pub fn new(labeller: ProbabilisticLabeller, position: f64) -> Result<Self> {
+        crate::error::check_probability("position", position)?;
+        Ok(Self { labeller, position })
+    }
+}
+
+impl Augmentation for ProbabilisticPointLabeller {
+    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
+        let l = self.labeller.label(sample)?;
+        let w = l.data.ncols();
+        if w == 0 {
+            return Err(AugmentError::Empty { what: "window for point labels" });
+        }
+        let p = (self.position * (w - 1) as f64) as usize;
+        let v: Array1<f64> = l.data.index_axis(Axis(1), p).to_owned();
+        sample.point_labels.insert(self.labeller.key.clone(), v);
+        Ok(())
+    }
+}

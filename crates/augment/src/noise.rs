@@ -1,0 +1,47 @@
+//! Additive Gaussian noise (SeisBench `GaussianNoise`).
+
+use crate::augmentation::Augmentation;
+use crate::error::{Result, check_range};
+use crate::rng::local_rng;
+use crate::sample::Sample;
+use rand::{Rng, RngExt};
+use rand_distr::{Distribution, StandardNormal};
+
+/// Adds white Gaussian noise with σ = U(scale.0, scale.1) · max(x), where max is the **signed**
+/// maximum of the whole window (seisbench behaviour; a window with only negative values gets a
+/// negative σ, which has the same distribution).
+#[derive(Debug, Clone, Copy)]
+pub struct GaussianNoise {
+    scale: (f64, f64),
+}
+
+impl Default for GaussianNoise {
+    fn default() -> Self {
+        Self { scale: (0.0, 0.15) }
+    }
+}
+
+impl GaussianNoise {
+    /// Noise level range relative to the signed peak (seisbench default `(0, 0.15)`).
+    pub fn new(scale: (f64, f64)) -> Result<Self> {
+        check_range("scale", scale)?;
+        Ok(Self { scale })
+    }
+}
+
+impl Augmentation for GaussianNoise {
+    fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
+        if sample.waveform.is_empty() {
+            return Ok(());
+        }
+        let u = if self.scale.0 == self.scale.1 { self.scale.0 } else { rng.random_range(self.scale.0..self.scale.1) };
+        let peak = sample.waveform.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        let sigma = u * peak;
+        let mut local = local_rng(rng);
+        sample.waveform.iter_mut().for_each(|v| {
+            let z: f64 = StandardNormal.sample(&mut local);
+            *v += sigma * z;
+        });
+        Ok(())
+    }
+}

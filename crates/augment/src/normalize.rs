@@ -1,0 +1,114 @@
+//! Demean, detrend and amplitude normalisation (SeisBench `Normalize`).
+
+use crate::augmentation::Augmentation;
+use crate::error::Result;
+use crate::sample::Sample;
+use ndarray::{ArrayViewMut1, Axis};
+use rand::Rng;
+use seis_core::detrend::{demean_inplace, detrend_linear_inplace};
+
+/// Which values an operation pools: each channel on its own (numpy `axis=-1`) or the whole
+/// window (`axis=(-2, -1)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NormAxis {
+    /// Per channel (SeisBench `axis=-1`).
+    Channel,
+    /// Over all channels and samples together.
+    Global,
+}
+
+/// Amplitude normalisation type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AmpNorm {
+    /// Divide by `max|x| + eps`.
+    #[default]
+    Peak,
+    /// Divide by `std(x) + eps` (population std).
+    Std,
+}
+
+/// SeisBench `Normalize`: demean → linear detrend (per channel) → amplitude normalisation, each
+/// enabled by giving its axis. Defaults: all off, `Peak`, `eps = 1e-10`.
+#[derive(Debug, Clone, Copy)]
+pub struct Normalize {
+    /// Demean axis (`None`: skip).
+    pub demean: Option<NormAxis>,
+    /// Linear detrend (least squares, per channel, as scipy `detrend(axis=-1)`); `false`: skip.
+    pub detrend: bool,
+    /// Amplitude normalisation axis (`None`: skip).
+    pub amp_norm: Option<NormAxis>,
+    /// Peak or std.
+    pub amp_norm_type: AmpNorm,
+    /// Added to the divisor.
+    pub eps: f64,
+}
+
+impl Default for Normalize {
+    fn default() -> Self {
+        Self { demean: None, detrend: false, amp_norm: None, amp_norm_type: AmpNorm::Peak, eps: 1e-10 }
+    }
+}
+
+impl Normalize {
+    /// PhaseNet-style: demean per channel, then peak-normalise per channel.
+    pub fn phasenet() -> Self {
+        Self { demean: Some(NormAxis::Channel), amp_norm: Some(NormAxis::Channel), ..Self::default() }
+    }
+}
+
+fn with_row_slice(mut row: ArrayViewMut1<f64>, f: impl FnOnce(&mut [f64])) {
+    match row.as_slice_mut() {
+        Some(s) => f(s),
+        None => {
+            let mut v = row.to_vec();
+            f(&mut v);
+            row.iter_mut().zip(v).for_each(|(a, b)| *a = b);
+        }
+    }
+}
+
+fn divisor(values: &[f64], kind: AmpNorm, eps: f64) -> f64 {
+    match kind {
+        AmpNorm::Peak => values.iter().fold(0.0f64, |m, v| m.max(v.abs())) + eps,
+        AmpNorm::Std => {
+            let n = values.len() as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt() + eps
+        }
+    }
+}
+
+impl Augmentation for Normalize {
+    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
+        let x = &mut sample.waveform;
+        if x.is_empty() {
+            return Ok(());
+        }
+        match self.demean {
+            Some(NormAxis::Channel) => x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, demean_inplace)),
+            Some(NormAxis::Global) => {
+                let m = x.mean().unwrap_or(0.0);
+                x.mapv_inplace(|v| v - m);
+            }
+            None => {}
+        }
+        if self.detrend {
+            x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, detrend_linear_inplace));
+        }
+        match self.amp_norm {
+            Some(NormAxis::Channel) => x.axis_iter_mut(Axis(0)).for_each(|r| {
+                with_row_slice(r, |s| {
+                    let d = divisor(s, self.amp_norm_type, self.eps);
+                    s.iter_mut().for_each(|v| *v /= d);
+                })
+            }),
+            Some(NormAxis::Global) => {
+                let all: Vec<f64> = x.iter().copied().collect();
+                let d = divisor(&all, self.amp_norm_type, self.eps);
+                x.mapv_inplace(|v| v / d);
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
