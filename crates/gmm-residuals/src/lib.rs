@@ -3,15 +3,44 @@
 //! **"GMM" here means ground-motion model** (empirical GMPEs), not Gaussian mixture model; for
 //! Gaussian mixtures see the `gmm` crate.
 //!
-//! Scope: GMPEs (Akkar & Bommer 2010, Bindi et al. 2011, Kotha et al. 2020, Boore et al. 2014,
-//! Cauzzi et al. 2014, Lanzano et al. 2019) with coefficient tables planned once per period set,
-//! WGS84/ECEF geometry and distances, flatfile reading, residual decomposition into
-//! between-event / within-event / site terms, mixed-effects variance estimation, model scores, and
-//! the gridded map inputs of data-driven (U-Net style) ground-motion models.
+//! ```
+//! use gmm_residuals::gmpe::{Contexts, Gmpe, KothaEtAl2020, KothaVariant};
+//! use gmm_residuals::Imt;
+//!
+//! // plan once per model and IMT set, evaluate many site–scenario pairs
+//! let plan = KothaEtAl2020::new(KothaVariant::Base).plan(&[Imt::Pga, Imt::Sa(1.0)])?;
+//! let (mag, depth, rjb) = ([6.0, 5.0], [8.0, 12.0], [10.0, 50.0]);
+//! let ctx = Contexts::new(&mag).with_hypo_depth(&depth).with_rjb(&rjb);
+//! let p = plan.predict(&ctx)?;
+//! assert!((p.mean[[1, 0]] - (-2.15816)).abs() < 1e-5); // ln g of SA(1 s) at M 6, 10 km
+//! assert!((p.sigma[[1, 0]] - 0.88706).abs() < 1e-5);
+//! # Ok::<(), gmm_residuals::ResidualsError>(())
+//! ```
+//!
+//! Scope: GMPEs (Akkar & Bommer 2010, Bindi et al. 2011, Kotha et al. 2020 and its Site and
+//! ESHM20 variants, Boore et al. 2014, Cauzzi et al. 2014, Lanzano et al. 2019) with coefficient
+//! tables transcribed from OpenQuake hazardlib and planned once per IMT set ([`gmpe`]);
+//! WGS84/ECEF geometry, distances and magnitude conversions ([`geometry`], [`magnitude`]);
+//! strong-motion flatfiles ([`flatfile`]); residual decomposition into between-event,
+//! within-event and site terms ([`residuals`], [`single_station`]); crossed mixed-effects variance estimation
+//! ([`mixed`]); model scores and ranking ([`scores`]); gridded inputs of data-driven (U-Net)
+//! ground-motion models ([`maps`]).
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;
+pub mod flatfile;
+pub mod geometry;
+pub mod gmpe;
+mod imt;
+pub mod magnitude;
+pub mod maps;
+pub mod mixed;
+pub mod residuals;
+pub mod scores;
+pub mod single_station;
+pub mod special;
 
 pub use error::{ResidualsError, Result};
+pub use imt::Imt;

@@ -1,0 +1,113 @@
+//! Bindi et al. (2011), Bull. Earthquake Eng. 9:1899–1920 (hazardlib `BindiEtAl2011`).
+
+use super::coeffs::Row;
+use super::faulting::{Mechanism, shared_rule};
+use super::plan::Block;
+use super::tables::BINDI_2011;
+use super::{Component, Contexts, Gmpe, GmpePlan, Input, Kernel, ModelInfo, log10_cgs_to_ln, log10_sd_to_ln};
+use crate::{Imt, Result};
+
+/// Bindi et al. (2011) ITA10: log10 Y = e1 + F_D + F_M + F_S + F_sof with EC8 site classes
+/// A (Vs30 ≥ 800), B [360, 800), C [180, 360), D (< 180); geometric mean.
+///
+/// hazardlib selects class E with the sentinel Vs30 = 0; seisml rejects Vs30 ≤ 0, so class E is
+/// not available.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BindiEtAl2011;
+
+struct C {
+    e1: f64,
+    c1: f64,
+    c2: f64,
+    h: f64,
+    c3: f64,
+    b1: f64,
+    b2: f64,
+    s: [f64; 4],
+    f: [f64; 3],
+    acc: bool,
+    sig: [f64; 3],
+}
+
+impl C {
+    fn new(r: &Row, imt: Imt) -> Self {
+        C {
+            e1: r.get("e1"),
+            c1: r.get("c1"),
+            c2: r.get("c2"),
+            h: r.get("h"),
+            c3: r.get("c3"),
+            b1: r.get("b1"),
+            b2: r.get("b2"),
+            s: [r.get("sA"), r.get("sB"), r.get("sC"), r.get("sD")],
+            f: [r.get("f1"), r.get("f2"), r.get("f3")],
+            acc: imt.is_acceleration(),
+            sig: [log10_sd_to_ln(r.get("SigmaTot")), log10_sd_to_ln(r.get("SigmaB")), log10_sd_to_ln(r.get("SigmaW"))],
+        }
+    }
+}
+
+struct K(Vec<C>);
+
+const M_H: f64 = 6.75;
+const M_REF: f64 = 5.0;
+const R_REF: f64 = 1.0;
+
+impl Kernel for K {
+    fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
+        let c = &self.0[m];
+        let (rjb, vs30, rake) =
+            (ctx.rjb.unwrap_or_default(), ctx.vs30.unwrap_or_default(), ctx.rake.unwrap_or_default());
+        for i in 0..ctx.len() {
+            let mag = ctx.mag[i];
+            let dm = mag - M_H;
+            // above M_h the slope b3 is 0 (hazardlib keeps the explicit 0 · ΔM term)
+            let fm = if mag <= M_H { c.e1 + c.b1 * dm + c.b2 * (dm * dm) } else { c.e1 + 0.0 * dm };
+            let r = (rjb[i] * rjb[i] + c.h * c.h).sqrt();
+            let fd = (c.c1 + c.c2 * (mag - M_REF)) * (r / R_REF).log10() - c.c3 * (r - R_REF);
+            let v = vs30[i];
+            let fs = if v >= 800.0 {
+                c.s[0]
+            } else if v >= 360.0 {
+                c.s[1]
+            } else if v >= 180.0 {
+                c.s[2]
+            } else {
+                c.s[3]
+            };
+            let ff = match shared_rule(rake[i]) {
+                Mechanism::Normal => c.f[0],
+                Mechanism::Reverse => c.f[1],
+                Mechanism::StrikeSlip => c.f[2],
+                Mechanism::Other => 0.0,
+            };
+            out.mean[i] = log10_cgs_to_ln(fm + fd + fs + ff, c.acc);
+            out.sigma[i] = c.sig[0];
+            out.tau[i] = c.sig[1];
+            out.phi[i] = c.sig[2];
+        }
+    }
+}
+
+impl Gmpe for BindiEtAl2011 {
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: "BindiEtAl2011",
+            inputs: vec![Input::Mag, Input::Rake, Input::Vs30, Input::Rjb],
+            pga: true,
+            pgv: true,
+            sa_periods: BINDI_2011.period_range(),
+            component: Component::GeometricMean,
+            native_units: "log10 cm/s² (PGV log10 cm/s)",
+            mag_range: (4.0, 6.9),
+            distance: Input::Rjb,
+            distance_range: (0.0, 200.0),
+        }
+    }
+
+    fn plan(&self, imts: &[Imt]) -> Result<GmpePlan> {
+        let name = "BindiEtAl2011";
+        let cs = imts.iter().map(|&imt| Ok(C::new(&BINDI_2011.row(name, imt)?, imt))).collect::<Result<Vec<_>>>()?;
+        GmpePlan::new(self.info(), imts, Box::new(K(cs)))
+    }
+}

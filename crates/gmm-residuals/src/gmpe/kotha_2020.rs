@@ -1,0 +1,342 @@
+//! Kotha, Weatherill, Bindi & Cotton (2020), Bull. Earthquake Eng. 18:4091–4125, and the ESHM20
+//! adaptation of Weatherill, Kotha & Cotton (2020) (hazardlib `KothaEtAl2020`, `...Site`,
+//! `...ESHM20` and the `ESHM20ShallowCrust*` logic-tree aliases).
+
+use super::coeffs::{CoeffTable, Row};
+use super::plan::Block;
+use super::tables::{
+    KOTHA_2020, KOTHA_2020_C3_REGIONS, KOTHA_2020_ESHM20, KOTHA_2020_HETERO_PHI0, KOTHA_2020_SIGMA_MU,
+};
+use super::{Component, Contexts, G, Gmpe, GmpePlan, Input, Kernel, ModelInfo};
+use crate::{Imt, ResidualsError, Result};
+
+/// Which Kotha et al. (2020) variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KothaVariant {
+    /// No site term (`KothaEtAl2020`): inputs mag, hypo_depth, rjb.
+    Base,
+    /// Polynomial Vs30 site term (`KothaEtAl2020Site`).
+    Site,
+    /// ESHM20 adaptation (`KothaEtAl2020ESHM20`): regional c3, measured/inferred Vs30 site term,
+    /// heteroskedastic τ(M) and φ0(M).
+    Eshm20,
+}
+
+/// One branch of the ESHM20 shallow-crust logic tree: source-region stress and attenuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Eshm20Branch {
+    /// Stress level index 0…4 = VLow, Low, Mid, High, VHigh.
+    pub stress: usize,
+    /// Attenuation index 0…2 = Fast, Mid, Slow.
+    pub attenuation: usize,
+}
+
+const STRESS: [(&str, f64); 5] =
+    [("VLow", -2.85697), ("Low", -1.35563), ("Mid", 0.0), ("High", 1.35563), ("VHigh", 2.85697)];
+const ATTEN: [(&str, f64); 3] = [("Fast", -1.732051), ("Mid", 0.0), ("Slow", 1.732051)];
+
+impl Eshm20Branch {
+    /// Parse a hazardlib alias such as `ESHM20ShallowCrustHighStressFastAtten`.
+    pub fn from_alias(alias: &str) -> Option<Self> {
+        let rest = alias.strip_prefix("ESHM20ShallowCrust")?;
+        let (s, rest) = rest.split_once("Stress")?;
+        let a = rest.strip_suffix("Atten")?;
+        Some(Eshm20Branch {
+            stress: STRESS.iter().position(|(n, _)| *n == s)?,
+            attenuation: ATTEN.iter().position(|(n, _)| *n == a)?,
+        })
+    }
+    /// (sigma_mu_epsilon, c3_epsilon) of the branch.
+    pub fn epsilons(&self) -> (f64, f64) {
+        (STRESS[self.stress.min(4)].1, ATTEN[self.attenuation.min(2)].1)
+    }
+}
+
+/// Kotha et al. (2020): ln Y = F_M + F_R (+ F_S) (+ ε_μ·max(τ_L2L, σ_μ)), RotD50, R_JB,
+/// pseudo-depth h = 4, 8, 12 km for hypocentral depth ≤ 10, (10, 20], > 20 km.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KothaEtAl2020 {
+    /// Variant.
+    pub variant: KothaVariant,
+    /// Source-region scaling in standard deviations of max(τ_L2L, σ_μ) (default 0).
+    pub sigma_mu_epsilon: f64,
+    /// Residual attenuation scaling in standard deviations of τ_c3 (default 0).
+    pub c3_epsilon: f64,
+    /// Ergodic φ (includes φS2S; default true) or single-station φ0.
+    pub ergodic: bool,
+}
+
+impl KothaEtAl2020 {
+    /// Default parameters (ε = 0, ergodic).
+    pub fn new(variant: KothaVariant) -> Self {
+        KothaEtAl2020 { variant, sigma_mu_epsilon: 0.0, c3_epsilon: 0.0, ergodic: true }
+    }
+    /// The ESHM20 model of a logic-tree branch.
+    pub fn eshm20_branch(b: Eshm20Branch) -> Self {
+        let (s, c) = b.epsilons();
+        KothaEtAl2020 { variant: KothaVariant::Eshm20, sigma_mu_epsilon: s, c3_epsilon: c, ergodic: true }
+    }
+    /// Set the source-region epsilon.
+    pub fn with_sigma_mu_epsilon(mut self, e: f64) -> Self {
+        self.sigma_mu_epsilon = e;
+        self
+    }
+    /// Set the attenuation epsilon.
+    pub fn with_c3_epsilon(mut self, e: f64) -> Self {
+        self.c3_epsilon = e;
+        self
+    }
+    /// Ergodic (true) or single-station (false) φ.
+    pub fn with_ergodic(mut self, ergodic: bool) -> Self {
+        self.ergodic = ergodic;
+        self
+    }
+    fn name(&self) -> &'static str {
+        match self.variant {
+            KothaVariant::Base => "KothaEtAl2020",
+            KothaVariant::Site => "KothaEtAl2020Site",
+            KothaVariant::Eshm20 => "KothaEtAl2020ESHM20",
+        }
+    }
+    fn table(&self) -> &'static CoeffTable {
+        if self.variant == KothaVariant::Eshm20 { &KOTHA_2020_ESHM20 } else { &KOTHA_2020 }
+    }
+}
+
+const M_REF: f64 = 4.5;
+const R_REF: f64 = 30.0;
+const M_H: f64 = 5.7;
+
+struct C {
+    e1: f64,
+    b1: f64,
+    b2: f64,
+    b3: f64,
+    c1: f64,
+    c2: f64,
+    /// c3 of region 0…5 (index 0 = table value), epsilon already applied.
+    c3: [f64; 6],
+    acc: bool,
+    pgv: bool,
+    /// Base/Site: g0, g1, g2 (Site); ESHM20: d0_obs, d1_obs, d0_inf, d1_inf.
+    site: [f64; 4],
+    tau0: f64,
+    phi0: f64,
+    /// φS2S (base: phis2s; site: phi_s2s_vs30; ESHM20: [obs, inf]).
+    phis2s: [f64; 2],
+    /// HETERO_PHI0 a, b (ESHM20).
+    phi_ab: [f64; 2],
+    tau_l2l: f64,
+    /// SIGMA_MU: m8 (shallow, intermediate, deep), m7.4 (shallow, intermediate, deep).
+    sigma_mu: [f64; 6],
+}
+
+struct K {
+    model: KothaEtAl2020,
+    cs: Vec<C>,
+}
+
+#[inline]
+fn pseudo_depth(depth: f64) -> f64 {
+    if depth <= 10.0 {
+        4.0
+    } else if depth > 20.0 {
+        12.0
+    } else {
+        8.0
+    }
+}
+
+/// Al Atik (2015) "global" heteroskedastic τ (mean model) used by ESHM20.
+#[inline]
+fn global_tau(pgv: bool, mag: f64) -> f64 {
+    let t = if pgv { [0.3733, 0.3639, 0.3434, 0.3236] } else { [0.4518, 0.4270, 0.3863, 0.3508] };
+    let itpl = |tu: f64, tl: f64, ml: f64, f: f64| tl + (tu - tl) * (mag - ml) / f;
+    if mag > 6.5 {
+        t[3]
+    } else if mag > 5.5 {
+        itpl(t[3], t[2], 5.5, 1.0)
+    } else if mag > 5.0 {
+        itpl(t[2], t[1], 5.0, 0.5)
+    } else if mag > 4.5 {
+        itpl(t[1], t[0], 4.5, 0.5)
+    } else {
+        t[0]
+    }
+}
+
+impl Kernel for K {
+    fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
+        let c = &self.cs[m];
+        let model = &self.model;
+        let rjb = ctx.rjb.unwrap_or_default();
+        let depth = ctx.hypo_depth.unwrap_or_default();
+        let ln100g = (100.0 * G).ln();
+        for i in 0..ctx.len() {
+            let mag = ctx.mag[i];
+            let dm = mag - M_H;
+            let fm = if mag <= M_H { c.e1 + c.b1 * dm + c.b2 * (dm * dm) } else { c.e1 + c.b3 * dm };
+            let h = pseudo_depth(depth[i]);
+            let r = (rjb[i] * rjb[i] + h * h).sqrt();
+            let rr = (R_REF * R_REF + h * h).sqrt();
+            let region = match (model.variant, ctx.region) {
+                (KothaVariant::Eshm20, Some(reg)) if !c.pgv => reg[i] as usize,
+                _ => 0,
+            };
+            let fr = (c.c1 + c.c2 * (mag - M_REF)) * (r / rr).ln() + (c.c3[region] * (r - rr) / 100.0);
+            let (fs, phis2s) = match model.variant {
+                KothaVariant::Base => (0.0, c.phis2s[0]),
+                KothaVariant::Site => {
+                    let s = (ctx.vs30.unwrap_or_default()[i] / 800.0).ln();
+                    (c.site[0] + c.site[1] * s + c.site[2] * (s * s), c.phis2s[0])
+                }
+                KothaVariant::Eshm20 => {
+                    let v = ctx.vs30.unwrap_or_default()[i].min(1100.0);
+                    if ctx.vs30measured.unwrap_or_default()[i] {
+                        (c.site[0] + c.site[1] * v.ln(), c.phis2s[0])
+                    } else {
+                        (c.site[2] + c.site[3] * v.ln(), c.phis2s[1])
+                    }
+                }
+            };
+            let mut mean = fm + fr + fs;
+            if c.acc {
+                mean -= ln100g;
+            }
+            let (tau, mut phi) = if model.variant == KothaVariant::Eshm20 {
+                let [a, b] = c.phi_ab;
+                let p = if mag <= 5.0 {
+                    a
+                } else if mag > 6.5 {
+                    b
+                } else {
+                    a + (mag - 5.0) * ((b - a) / 1.5)
+                };
+                (global_tau(c.pgv, mag), p)
+            } else {
+                (c.tau0, c.phi0)
+            };
+            if model.ergodic {
+                phi = (phi * phi + phis2s * phis2s).sqrt();
+            }
+            if model.sigma_mu_epsilon != 0.0 {
+                // depth classes for σ_μ: shallow < 10 km, deep ≥ 20 km (not those of h)
+                let d = depth[i];
+                let k = if d < 10.0 {
+                    0
+                } else if d >= 20.0 {
+                    2
+                } else {
+                    1
+                };
+                let (uf, lf) = (c.sigma_mu[k], c.sigma_mu[3 + k]);
+                let adj = if mag < 7.4 {
+                    c.tau_l2l
+                } else if mag >= 8.0 {
+                    c.tau_l2l.max(uf)
+                } else {
+                    c.tau_l2l.max(lf + (uf - lf) * (mag - 7.4) / 0.6)
+                };
+                mean += model.sigma_mu_epsilon * adj;
+            }
+            out.mean[i] = mean;
+            out.sigma[i] = (tau * tau + phi * phi).sqrt();
+            out.tau[i] = tau;
+            out.phi[i] = phi;
+        }
+    }
+}
+
+impl Gmpe for KothaEtAl2020 {
+    fn info(&self) -> ModelInfo {
+        let inputs = match self.variant {
+            KothaVariant::Base => vec![Input::Mag, Input::HypoDepth, Input::Rjb],
+            KothaVariant::Site => vec![Input::Mag, Input::HypoDepth, Input::Vs30, Input::Rjb],
+            KothaVariant::Eshm20 => {
+                vec![Input::Mag, Input::HypoDepth, Input::Vs30, Input::Vs30Measured, Input::Region, Input::Rjb]
+            }
+        };
+        ModelInfo {
+            name: self.name(),
+            inputs,
+            pga: true,
+            pgv: true,
+            sa_periods: self.table().period_range(),
+            component: Component::RotD50,
+            native_units: "ln cm/s² (PGV ln cm/s)",
+            mag_range: (3.0, 7.4),
+            distance: Input::Rjb,
+            distance_range: (0.0, 545.0),
+        }
+    }
+
+    fn plan(&self, imts: &[Imt]) -> Result<GmpePlan> {
+        let name = self.name();
+        for (what, v) in [("sigma_mu_epsilon", self.sigma_mu_epsilon), ("c3_epsilon", self.c3_epsilon)] {
+            if !v.is_finite() {
+                return Err(ResidualsError::invalid(what, v, "must be finite"));
+            }
+        }
+        let eshm = self.variant == KothaVariant::Eshm20;
+        let mut cs = Vec::with_capacity(imts.len());
+        for &imt in imts {
+            let r: Row = self.table().row(name, imt)?;
+            let pgv = imt == Imt::Pgv;
+            let base_c3 = r.get("c3") + self.c3_epsilon * r.get("tau_c3");
+            let mut c3 = [base_c3; 6];
+            if eshm && !pgv {
+                let reg = KOTHA_2020_C3_REGIONS.row(name, imt)?;
+                for (k, c) in c3.iter_mut().enumerate().skip(1) {
+                    *c = reg.get(&format!("region_{k}")) + self.c3_epsilon * reg.get(&format!("tau_region_{k}"));
+                }
+            }
+            let (site, phis2s, phi_ab) = match self.variant {
+                KothaVariant::Base => ([0.0; 4], [r.get("phis2s"); 2], [0.0; 2]),
+                KothaVariant::Site => {
+                    ([r.get("g0_vs30"), r.get("g1_vs30"), r.get("g2_vs30"), 0.0], [r.get("phi_s2s_vs30"); 2], [0.0; 2])
+                }
+                KothaVariant::Eshm20 => {
+                    let p = KOTHA_2020_HETERO_PHI0.row(name, imt)?;
+                    (
+                        [r.get("d0_obs"), r.get("d1_obs"), r.get("d0_inf"), r.get("d1_inf")],
+                        [r.get("phi_s2s_obs"), r.get("phi_s2s_inf")],
+                        [p.get("a"), p.get("b")],
+                    )
+                }
+            };
+            let sigma_mu = if self.sigma_mu_epsilon != 0.0 {
+                let s = KOTHA_2020_SIGMA_MU.row(name, imt)?;
+                [
+                    "sigma_mu_m8_shallow",
+                    "sigma_mu_m8_intermediate",
+                    "sigma_mu_m8_deep",
+                    "sigma_mu_m7p4_shallow",
+                    "sigma_mu_m7p4_intermediate",
+                    "sigma_mu_m7p4_deep",
+                ]
+                .map(|n| s.get(n))
+            } else {
+                [0.0; 6]
+            };
+            cs.push(C {
+                e1: r.get("e1"),
+                b1: r.get("b1"),
+                b2: r.get("b2"),
+                b3: r.get("b3"),
+                c1: r.get("c1"),
+                c2: r.get("c2"),
+                c3,
+                acc: imt.is_acceleration(),
+                pgv,
+                site,
+                tau0: r.get("tau_event_0"),
+                phi0: r.get("phi_0"),
+                phis2s,
+                phi_ab,
+                tau_l2l: r.get("tau_l2l"),
+                sigma_mu,
+            });
+        }
+        GmpePlan::new(self.info(), imts, Box::new(K { model: *self, cs }))
+    }
+}
