@@ -43,6 +43,37 @@ pub enum GmmError {
         /// What is allowed.
         reason: String,
     },
+    /// Fewer samples than the model needs.
+    #[error("{what}: need at least {needed} samples, got {got}")]
+    TooFewSamples {
+        /// What was being fitted.
+        what: &'static str,
+        /// Minimum number of samples.
+        needed: usize,
+        /// Samples given.
+        got: usize,
+    },
+    /// A covariance matrix that is not positive definite (collapsed or singleton component,
+    /// zero-variance feature with too small a `reg_covar`).
+    #[error(
+        "component {component} has an ill-defined empirical covariance (collapsed or singleton samples, or a \
+         zero-variance feature); reg_covar = {reg_covar} is not enough: increase reg_covar, use fewer \
+         components or scale the data"
+    )]
+    IllDefinedCovariance {
+        /// Component index (0 for a tied covariance).
+        component: usize,
+        /// The regularisation that was in use.
+        reg_covar: f64,
+    },
+    /// A fitted model received data with a different number of features.
+    #[error("feature mismatch: model was fitted on {expected} features, data has {got}")]
+    FeatureMismatch {
+        /// Features at fit time.
+        expected: usize,
+        /// Features given now.
+        got: usize,
+    },
 }
 
 /// Result alias for this crate.

@@ -1,0 +1,49 @@
+//! Checks on the data matrices handed to the estimators.
+
+use crate::{GmmError, Result};
+use ndarray::{ArrayView2, CowArray, Ix2};
+
+/// Error unless `x` is a non-empty matrix of finite values; returns it in standard (row-major,
+/// contiguous) layout so the kernels can work on plain slices.
+pub(crate) fn check_matrix<'a>(what: &'static str, x: ArrayView2<'a, f64>) -> Result<CowArray<'a, f64, Ix2>> {
+    if x.nrows() == 0 || x.ncols() == 0 {
+        return Err(GmmError::Empty { what });
+    }
+    let x: CowArray<'a, f64, Ix2> =
+        if x.is_standard_layout() { x.into() } else { x.as_standard_layout().into_owned().into() };
+    let ncols = x.ncols();
+    if let Some((index, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(GmmError::NonFinite {
+            what: format!("{what} (row {}, column {})", index / ncols, index % ncols),
+            index,
+            value,
+        });
+    }
+    Ok(x)
+}
+
+/// [`check_matrix`] plus the number of features a fitted model expects.
+pub(crate) fn check_features<'a>(
+    what: &'static str,
+    x: ArrayView2<'a, f64>,
+    n_features: usize,
+) -> Result<CowArray<'a, f64, Ix2>> {
+    if x.ncols() != n_features && x.nrows() > 0 {
+        return Err(GmmError::FeatureMismatch { expected: n_features, got: x.ncols() });
+    }
+    check_matrix(what, x)
+}
+
+/// Error unless `value` is finite and `> 0` (`allow_zero`: `>= 0`).
+pub(crate) fn check_nonneg(name: &'static str, value: f64, allow_zero: bool) -> Result<()> {
+    let ok = value.is_finite() && (value > 0.0 || (allow_zero && value == 0.0));
+    if ok {
+        Ok(())
+    } else {
+        Err(GmmError::invalid(
+            name,
+            value,
+            if allow_zero { "must be finite and >= 0" } else { "must be finite and > 0" },
+        ))
+    }
+}
