@@ -4,7 +4,8 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HvsrError {
-    /// An error from the shared seis-core primitives.
+    /// An error from the shared seis-core primitives (a missing component, sampling rates that
+    /// differ between the channels of a stream, traces that do not overlap, …).
     #[error(transparent)]
     Core(#[from] seis_core::CoreError),
     /// Input that must hold data is empty.
@@ -42,6 +43,46 @@ pub enum HvsrError {
         value: String,
         /// What is allowed.
         reason: String,
+    },
+    /// The record's sampling rate is not the one the plan was built for.
+    #[error("sampling rate mismatch: the plan was built for {plan} Hz, the record is sampled at {record} Hz")]
+    SamplingRateMismatch {
+        /// Sampling rate of the plan.
+        plan: f64,
+        /// Sampling rate of the record.
+        record: f64,
+    },
+    /// The analysis window is longer than the (trimmed) record.
+    #[error("window of {window} samples is longer than the record ({record} samples)")]
+    WindowTooLong {
+        /// Samples per window.
+        window: usize,
+        /// Samples in the record (after trimming to the common span).
+        record: usize,
+    },
+    /// The smoothed vertical spectrum is zero, so the H/V ratio is undefined.
+    #[error("the smoothed vertical spectrum of window {window} is zero at {frequency} Hz")]
+    ZeroVertical {
+        /// Window index.
+        window: usize,
+        /// Output frequency (Hz).
+        frequency: f64,
+    },
+    /// The peak search range contains no output frequency.
+    #[error("the search range [{low}, {high}] Hz contains no output frequency")]
+    EmptySearchRange {
+        /// Lower limit (Hz).
+        low: f64,
+        /// Upper limit (Hz).
+        high: f64,
+    },
+    /// Every window was rejected, so there is nothing to average.
+    #[error("all {n_windows} windows were rejected ({summary})")]
+    AllWindowsRejected {
+        /// Number of windows.
+        n_windows: usize,
+        /// Count of rejections per reason.
+        summary: String,
     },
 }
 

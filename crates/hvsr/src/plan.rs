@@ -1,0 +1,438 @@
+//! The H/V plan: FFT, taper and smoothing operator built once for a sampling rate and a window
+//! length, then applied to any number of 3-component records.
+//!
+//! Per window (in parallel over windows; each window is independent, so results do not depend
+//! on the thread count): detrend → Tukey taper → zero-padded rFFT → |X| → horizontal
+//! combination → smoothing at the output frequencies → H/V.
+
+use crate::analysis::{ComponentSpectra, Hvsr};
+use crate::params::{CheckedHvsrParams, FftLength, Horizontal, Order, Windowing};
+use crate::rejection::{PreRejection, RejectionReason, WindowStatus, sta_lta_extremes};
+use crate::smoothing::SmoothingOperator;
+use crate::{HvsrError, Result};
+use ndarray::{Array2, ArrayView1};
+use num_complex::Complex;
+use rayon::prelude::*;
+use seis_core::fft::{RealFft, rfftfreq};
+use seis_core::{Components, Segmenter, Stream, Taper};
+
+/// A planned H/V computation for one sampling rate (see the module documentation).
+#[derive(Debug, Clone)]
+pub struct HvsrPlan {
+    params: CheckedHvsrParams,
+    sampling_rate: f64,
+    window_samples: usize,
+    stride: usize,
+    nfft: usize,
+    fft: RealFft<f64>,
+    fft_frequencies: Vec<f64>,
+    smoother: SmoothingOperator,
+    taper: Vec<f64>,
+    rotations: Vec<(f64, f64)>,
+}
+
+/// hvsrpy's FFT length: the smallest power of two strictly greater than `n`, at least `minimum`.
+pub fn hvsrpy_nfft(n: usize, minimum: usize) -> usize {
+    let mut p = minimum.max(1);
+    while p <= n {
+        p *= 2;
+    }
+    p
+}
+
+/// Per-thread buffers of the window loop.
+struct Scratch {
+    time: [Vec<f64>; 3],
+    spec: [Vec<Complex<f64>>; 3],
+    fft: Vec<Complex<f64>>,
+    mag: [Vec<f64>; 3],
+    h: Vec<f64>,
+    smooth_az: Vec<Vec<f64>>,
+    col: Vec<f64>,
+}
+
+/// Results of one window.
+struct WindowOut {
+    hv: Vec<f64>,
+    h: Vec<f64>,
+    comps: Option<[Vec<f64>; 3]>,
+    sta_lta: Vec<(char, f64, f64)>,
+    max_abs: f64,
+}
+
+impl HvsrPlan {
+    pub(crate) fn new(params: CheckedHvsrParams, sampling_rate: f64) -> Result<Self> {
+        if !(sampling_rate.is_finite() && sampling_rate > 0.0) {
+            return Err(HvsrError::invalid("sampling_rate", sampling_rate, "must be finite and > 0 Hz"));
+        }
+        let dt = 1.0 / sampling_rate;
+        let (window_samples, stride) = match params.windowing {
+            // hvsrpy: int(T/dt) + 1 samples, the boundary sample shared.
+            Windowing::SharedBoundary => {
+                let spw = (params.window_length / dt) as usize + 1;
+                (spw, spw.saturating_sub(1))
+            }
+            Windowing::Overlap { fraction } => {
+                let s = Segmenter::from_seconds(params.window_length, fraction, sampling_rate)?;
+                (s.len(), s.stride())
+            }
+        };
+        if window_samples < 4 || stride == 0 {
+            return Err(HvsrError::invalid(
+                "window_length",
+                params.window_length,
+                format!("gives {window_samples} samples at {sampling_rate} Hz; need at least 4"),
+            ));
+        }
+        let nfft = match params.fft_length {
+            FftLength::Hvsrpy { minimum } => hvsrpy_nfft(window_samples, minimum),
+            FftLength::WindowLength => window_samples,
+            FftLength::Exact(n) if n >= window_samples => n,
+            FftLength::Exact(n) => {
+                return Err(HvsrError::invalid(
+                    "fft_length",
+                    n,
+                    format!("must be ≥ the window length ({window_samples} samples)"),
+                ));
+            }
+        };
+        let nyquist = sampling_rate / 2.0;
+        if let Some(&f) = params.frequencies.iter().find(|&&f| f > nyquist) {
+            return Err(HvsrError::invalid("frequencies", f, format!("exceeds the Nyquist frequency {nyquist} Hz")));
+        }
+        let fft = RealFft::new(nfft)?;
+        let fft_frequencies = rfftfreq(nfft, sampling_rate);
+        let smoother = params.smoothing.plan(&fft_frequencies, &params.frequencies)?;
+        if let Some(j) = smoother.empty_rows().next() {
+            return Err(HvsrError::invalid(
+                "frequencies",
+                params.frequencies[j],
+                format!(
+                    "no FFT bin inside the {:?} window (FFT resolution {} Hz)",
+                    params.smoothing,
+                    sampling_rate / nfft as f64
+                ),
+            ));
+        }
+        let taper = Taper::Tukey { alpha: params.taper_width }.window(window_samples)?.to_vec();
+        let rotations =
+            params.horizontal.azimuths().iter().map(|a| (a.to_radians().cos(), a.to_radians().sin())).collect();
+        Ok(Self {
+            params,
+            sampling_rate,
+            window_samples,
+            stride,
+            nfft,
+            fft,
+            fft_frequencies,
+            smoother,
+            taper,
+            rotations,
+        })
+    }
+
+    /// Sampling rate the plan was built for.
+    pub fn sampling_rate(&self) -> f64 {
+        self.sampling_rate
+    }
+
+    /// Samples per (full) window.
+    pub fn window_samples(&self) -> usize {
+        self.window_samples
+    }
+
+    /// FFT length.
+    pub fn nfft(&self) -> usize {
+        self.nfft
+    }
+
+    /// Frequencies of the FFT bins.
+    pub fn fft_frequencies(&self) -> &[f64] {
+        &self.fft_frequencies
+    }
+
+    /// The planned smoothing operator.
+    pub fn smoother(&self) -> &SmoothingOperator {
+        &self.smoother
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &CheckedHvsrParams {
+        &self.params
+    }
+
+    /// (start, length) in samples of every window of a record of `n` samples.
+    pub fn windows(&self, n: usize) -> Result<Vec<(usize, usize)>> {
+        match self.params.windowing {
+            Windowing::SharedBoundary => {
+                let count = n / self.stride;
+                if count == 0 {
+                    return Err(HvsrError::WindowTooLong { window: self.window_samples, record: n });
+                }
+                // hvsrpy slices with numpy: the last window may be one sample short.
+                Ok((0..count)
+                    .map(|i| {
+                        let s = i * self.stride;
+                        (s, self.window_samples.min(n - s))
+                    })
+                    .collect())
+            }
+            Windowing::Overlap { .. } => {
+                if n < self.window_samples {
+                    return Err(HvsrError::WindowTooLong { window: self.window_samples, record: n });
+                }
+                let count = (n - self.window_samples) / self.stride + 1;
+                Ok((0..count).map(|i| (i * self.stride, self.window_samples)).collect())
+            }
+        }
+    }
+
+    /// Process a stream holding one trace per component (N, E, Z; or 1, 2, Z), trimmed to the
+    /// span common to the three traces.
+    pub fn process_stream(&self, stream: &Stream) -> Result<Hvsr> {
+        let comps = match stream.to_components("NEZ") {
+            Ok(c) => c,
+            Err(seis_core::CoreError::MissingComponent { component: 'N' | 'E', .. })
+                if stream.select_component('1').next().is_some() =>
+            {
+                stream.to_components("12Z")?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.process(&comps)
+    }
+
+    /// Process a 3-component record (component codes N, E, Z or 1, 2, Z in any row order).
+    pub fn process(&self, record: &Components) -> Result<Hvsr> {
+        let rel = (record.sampling_rate() - self.sampling_rate).abs() / self.sampling_rate;
+        if rel > 1e-9 {
+            return Err(HvsrError::SamplingRateMismatch { plan: self.sampling_rate, record: record.sampling_rate() });
+        }
+        let order = record.order();
+        let (n, e) =
+            if order.index_of('N').is_some() || order.index_of('E').is_some() { ('N', 'E') } else { ('1', '2') };
+        let ns = record.component(n)?;
+        let ew = record.component(e)?;
+        let z = record.component('Z')?;
+        self.process_arrays(ns, ew, z)
+    }
+
+    /// Process three equally long component arrays (NS, EW, vertical) sampled at the plan's rate.
+    pub fn process_arrays(&self, ns: ArrayView1<f64>, ew: ArrayView1<f64>, z: ArrayView1<f64>) -> Result<Hvsr> {
+        let n = z.len();
+        for (what, c) in [("NS component", &ns), ("EW component", &ew), ("vertical component", &z)] {
+            if c.is_empty() {
+                return Err(HvsrError::Empty { what });
+            }
+            if c.len() != n {
+                return Err(HvsrError::ShapeMismatch {
+                    what: format!("{what} length"),
+                    expected: n.to_string(),
+                    got: c.len().to_string(),
+                });
+            }
+            if let Some((index, &value)) = c.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return Err(HvsrError::NonFinite { what: what.to_string(), index, value });
+            }
+        }
+        let windows = self.windows(n)?;
+        let data = [ns, ew, z];
+        let outs: Vec<WindowOut> = windows
+            .par_iter()
+            .map_init(|| self.scratch(), |s, &(start, len)| self.window(&data, start, len, s))
+            .collect::<Result<Vec<_>>>()?;
+
+        let nw = windows.len();
+        let nf = self.params.frequencies.len();
+        let mut amplitude = Array2::zeros((nw, nf));
+        let mut horizontal = Array2::zeros((nw, nf));
+        let mut comps = self.params.component_spectra.then(|| [(); 3].map(|_| Array2::<f64>::zeros((nw, nf))));
+        for (i, o) in outs.iter().enumerate() {
+            amplitude.row_mut(i).assign(&ArrayView1::from(&o.hv[..]));
+            horizontal.row_mut(i).assign(&ArrayView1::from(&o.h[..]));
+            if let (Some(dst), Some(src)) = (comps.as_mut(), o.comps.as_ref()) {
+                for c in 0..3 {
+                    dst[c].row_mut(i).assign(&ArrayView1::from(&src[c][..]));
+                }
+            }
+        }
+        let status = self.pre_reject(&outs);
+        let spectra = comps.map(|[ns, ew, vertical]| ComponentSpectra { ns, ew, vertical, horizontal });
+        let starts = windows.iter().map(|w| w.0).collect();
+        Hvsr::analyze(
+            &self.params,
+            self.params.frequencies.clone().into(),
+            self.params.window_length,
+            starts,
+            amplitude,
+            spectra,
+            status,
+        )
+    }
+
+    fn scratch(&self) -> Scratch {
+        let nb = self.fft.n_bins();
+        let naz = self.rotations.len();
+        Scratch {
+            time: [(); 3].map(|_| vec![0.0; self.nfft]),
+            spec: [(); 3].map(|_| vec![Complex::new(0.0, 0.0); nb]),
+            fft: self.fft.make_scratch(),
+            mag: [(); 3].map(|_| vec![0.0; nb]),
+            h: vec![0.0; nb],
+            smooth_az: vec![vec![0.0; self.params.frequencies.len()]; naz],
+            col: Vec::with_capacity(naz),
+        }
+    }
+
+    fn window(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<WindowOut> {
+        let p = &self.params;
+        let short_taper;
+        let taper: &[f64] = if len == self.window_samples {
+            &self.taper
+        } else {
+            short_taper = Taper::Tukey { alpha: p.taper_width }.window(len)?.to_vec();
+            &short_taper
+        };
+        let mut sta_lta = Vec::new();
+        let mut max_abs = 0.0f64;
+        for c in 0..3 {
+            let buf = &mut s.time[c];
+            for (b, &x) in buf[..len].iter_mut().zip(data[c].slice(ndarray::s![start..start + len]).iter()) {
+                *b = x;
+            }
+            p.detrend.apply_inplace(&mut buf[..len]);
+            let code = ['N', 'E', 'Z'][c];
+            for t in &p.pre_rejection {
+                match t {
+                    PreRejection::StaLta(q) if q.components.contains(&code) => {
+                        let (lo, hi) = sta_lta_extremes(&buf[..len], self.sampling_rate, q.sta, q.lta)?;
+                        sta_lta.push((code, lo, hi));
+                    }
+                    PreRejection::MaxAmplitude { .. } => {
+                        max_abs = buf[..len].iter().fold(max_abs, |m, v| m.max(v.abs()));
+                    }
+                    _ => {}
+                }
+            }
+            for (b, w) in buf[..len].iter_mut().zip(taper) {
+                *b *= w;
+            }
+            buf[len..].fill(0.0);
+            self.fft.forward_into(buf, &mut s.spec[c], &mut s.fft)?;
+            for (m, x) in s.mag[c].iter_mut().zip(&s.spec[c]) {
+                *m = x.norm();
+            }
+        }
+        let nf = p.frequencies.len();
+        let mut hv = vec![0.0; nf];
+        let mut h = vec![0.0; nf];
+        let mut vz = vec![0.0; nf];
+        let mut comps = p.component_spectra.then(|| [vec![0.0; nf], vec![0.0; nf]]);
+        let rotated = !self.rotations.is_empty();
+        let smooth_components = p.component_spectra || (p.order == Order::SmoothThenCombine && !rotated);
+        if rotated {
+            for (a, &(cs, sn)) in self.rotations.iter().enumerate() {
+                for (hk, (xn, xe)) in s.h.iter_mut().zip(s.spec[0].iter().zip(&s.spec[1])) {
+                    *hk = (xn * cs + xe * sn).norm();
+                }
+                self.smoother.apply_unchecked(&s.h, &mut s.smooth_az[a]);
+            }
+            if let Horizontal::RotD { percentile, .. } = &p.horizontal {
+                for (j, hj) in h.iter_mut().enumerate() {
+                    s.col.clear();
+                    s.col.extend(s.smooth_az.iter().map(|v| v[j]));
+                    *hj = percentile_linear(&mut s.col, *percentile);
+                }
+            } else {
+                h.copy_from_slice(&s.smooth_az[0]);
+            }
+        }
+        match (p.order, rotated) {
+            (Order::CombineThenSmooth, false) => {
+                for (hk, (a, b)) in s.h.iter_mut().zip(s.mag[0].iter().zip(&s.mag[1])) {
+                    *hk = p.horizontal.combine(*a, *b);
+                }
+                if let Some([cn, ce]) = comps.as_mut() {
+                    self.smoother.apply_many(
+                        &[&s.h, &s.mag[2], &s.mag[0], &s.mag[1]],
+                        &mut [&mut h[..], &mut vz[..], &mut cn[..], &mut ce[..]],
+                    );
+                } else {
+                    self.smoother.apply_many(&[&s.h, &s.mag[2]], &mut [&mut h[..], &mut vz[..]]);
+                }
+            }
+            _ => {
+                if smooth_components {
+                    let [cn, ce] = comps.get_or_insert_with(|| [vec![0.0; nf], vec![0.0; nf]]);
+                    self.smoother
+                        .apply_many(&[&s.mag[2], &s.mag[0], &s.mag[1]], &mut [&mut vz[..], &mut cn[..], &mut ce[..]]);
+                    if !rotated {
+                        for (hj, (a, b)) in h.iter_mut().zip(cn.iter().zip(ce.iter())) {
+                            *hj = p.horizontal.combine(*a, *b);
+                        }
+                    }
+                } else {
+                    self.smoother.apply_unchecked(&s.mag[2], &mut vz);
+                }
+            }
+        }
+        for (j, ((o, a), b)) in hv.iter_mut().zip(&h).zip(&vz).enumerate() {
+            if *b <= 0.0 || !b.is_finite() {
+                return Err(HvsrError::ZeroVertical {
+                    window: start / self.stride.max(1),
+                    frequency: p.frequencies[j],
+                });
+            }
+            *o = a / b;
+        }
+        let comps = if p.component_spectra { comps.map(|[cn, ce]| [cn, ce, vz]) } else { None };
+        Ok(WindowOut { hv, h, comps, sta_lta, max_abs })
+    }
+
+    fn pre_reject(&self, outs: &[WindowOut]) -> Vec<WindowStatus> {
+        let mut status = vec![WindowStatus::Valid; outs.len()];
+        for t in &self.params.pre_rejection {
+            match t {
+                PreRejection::StaLta(q) => {
+                    for (s, o) in status.iter_mut().zip(outs) {
+                        if !s.is_valid() {
+                            continue;
+                        }
+                        if let Some(&(component, lo, hi)) =
+                            o.sta_lta.iter().find(|(_, lo, hi)| *hi > q.max_ratio || *lo < q.min_ratio)
+                        {
+                            *s = WindowStatus::Rejected(RejectionReason::StaLta {
+                                component,
+                                min_ratio: lo,
+                                max_ratio: hi,
+                            });
+                        }
+                    }
+                }
+                PreRejection::MaxAmplitude { threshold, normalized } => {
+                    let top = outs.iter().fold(0.0f64, |m, o| m.max(o.max_abs));
+                    for (s, o) in status.iter_mut().zip(outs) {
+                        let v = if *normalized && top > 0.0 { o.max_abs / top } else { o.max_abs };
+                        if s.is_valid() && v >= *threshold {
+                            *s = WindowStatus::Rejected(RejectionReason::MaxAmplitude { value: v });
+                        }
+                    }
+                }
+            }
+        }
+        status
+    }
+}
+
+/// numpy `percentile(..., method="linear")` of `v` (reordered in place).
+pub(crate) fn percentile_linear(v: &mut [f64], q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let pos = q / 100.0 * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    let t = pos - lo as f64;
+    let (a, b) = (v[lo], v[hi]);
+    let d = b - a;
+    // numpy's _lerp: a + d·t, or b − d·(1 − t) for t ≥ 0.5.
+    if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t }
+}

@@ -1,0 +1,76 @@
+"""hvsrpy timing for `cargo xtask bench hvsr` (same record and settings as benches/hvsr.rs).
+
+Workload (issue 5): one hour of 3-C data at 100 Hz, 60 s windows, linear detrend, Tukey 0.1,
+nfft 32768, geometric mean, Konno-Ohmachi b=40 at 256 log-spaced frequencies 0.2-20 Hz,
+FDWRA n=2, SESAME.
+- hvsr_1h_steady: in-process median of 5 runs of preprocess + process + FDWRA + SESAME
+  (numba already compiled, record in memory).
+- hvsr_1h_whole: median of 3 fresh Python processes doing import + the same pipeline on the
+  record loaded from a .npy file (what a user waits for).
+Prints one JSON object on its last line.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_data import FS, bench_record  # noqa: E402
+
+PIPELINE = r'''
+import numpy as np
+import hvsrpy
+from hvsrpy import sesame
+
+def pipeline(ns, ew, vt, fs):
+    dt = 1.0 / fs
+    rec = hvsrpy.SeismicRecording3C(hvsrpy.TimeSeries(ns, dt), hvsrpy.TimeSeries(ew, dt), hvsrpy.TimeSeries(vt, dt))
+    pre = hvsrpy.HvsrPreProcessingSettings(window_length_in_seconds=60.0, detrend="linear")
+    recs = hvsrpy.preprocess(rec, pre)
+    settings = hvsrpy.HvsrTraditionalProcessingSettings(
+        smoothing=dict(operator="konno_and_ohmachi", bandwidth=40, center_frequencies_in_hz=np.geomspace(0.2, 20, 256)),
+        method_to_combine_horizontals="geometric_mean")
+    hv = hvsrpy.process(recs, settings)
+    hvsrpy.frequency_domain_window_rejection(hv, n=2, max_iterations=50)
+    mean, std = hv.mean_curve("lognormal"), hv.std_curve("lognormal")
+    nvalid = int(np.sum(hv.valid_window_boolean_mask))
+    sesame.reliability(60.0, nvalid, hv.frequency, mean, std, verbose=0)
+    sesame.clarity(hv.frequency, mean, std, hv.std_fn_frequency("normal"), verbose=0)
+    return hv
+'''
+
+
+def main():
+    ns, ew, vt = bench_record()
+    ns_ = {}
+    exec(PIPELINE, ns_)
+    pipeline = ns_["pipeline"]
+    pipeline(ns, ew, vt, FS)  # warm-up (numba compile / cache)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        pipeline(ns.copy(), ew.copy(), vt.copy(), FS)
+        times.append(time.perf_counter() - t0)
+    steady = float(np.median(times))
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "rec.npy")
+        np.save(path, np.vstack([ns, ew, vt]))
+        script = os.path.join(d, "whole.py")
+        with open(script, "w") as f:
+            f.write(PIPELINE + f"\nx = np.load({path!r})\npipeline(x[0], x[1], x[2], {FS})\n")
+        whole = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, script], check=True)
+            whole.append(time.perf_counter() - t0)
+    print(json.dumps({"hvsr_1h_steady": steady, "hvsr_1h_whole": float(np.median(whole))}))
+
+
+if __name__ == "__main__":
+    main()
