@@ -109,6 +109,8 @@ pub struct Flatfile {
     pub mag_source: Vec<MagnitudeSource>,
     /// Rake (degrees).
     pub rake: Vec<f64>,
+    /// Focal-mechanism code (`fm_type_code`: NF, TF, SS, NS, TS, …; empty if absent).
+    pub fm_type: Vec<String>,
     /// Station latitude.
     pub st_latitude: Vec<f64>,
     /// Station longitude.
@@ -201,6 +203,7 @@ impl Flatfile {
             opt(&["rup_dist"]),
         ];
         let c_meas = find(&["vs30_meas_type"]);
+        let c_fm = find(&["fm_type_code"]);
         // intensity columns of the chosen component
         let prefixes: &[&str] = match options.component {
             HorizontalComponent::RotD50 => &["rotd50_"],
@@ -235,6 +238,7 @@ impl Flatfile {
             mag: vec![],
             mag_source: vec![],
             rake: vec![],
+            fm_type: vec![],
             st_latitude: vec![],
             st_longitude: vec![],
             st_elevation: vec![],
@@ -270,6 +274,7 @@ impl Flatfile {
             ff.ev_longitude.push(v[1]);
             ff.ev_depth_km.push(v[2]);
             ff.rake.push(v[3]);
+            ff.fm_type.push(text(c_fm).to_ascii_uppercase());
             ff.st_latitude.push(v[4]);
             ff.st_longitude.push(v[5]);
             ff.st_elevation.push(v[6]);
@@ -323,6 +328,28 @@ impl Flatfile {
                 self.rrup[i] = (self.repi[i].powi(2) + self.ev_depth_km[i].powi(2)).sqrt();
                 filled += 1;
             }
+        }
+        filled
+    }
+
+    /// Fill missing rakes from the focal-mechanism code: NF −90°, TF 90°, SS 0°, NS (normal
+    /// oblique) −45°, TS (thrust oblique) 45°; other codes stay missing. Returns the number filled.
+    pub fn fill_rake_from_mechanism(&mut self) -> usize {
+        let mut filled = 0;
+        for (r, fm) in self.rake.iter_mut().zip(&self.fm_type) {
+            if r.is_finite() {
+                continue;
+            }
+            let v = match fm.as_str() {
+                "NF" => -90.0,
+                "TF" => 90.0,
+                "SS" => 0.0,
+                "NS" => -45.0,
+                "TS" => 45.0,
+                _ => continue,
+            };
+            *r = v;
+            filled += 1;
         }
         filled
     }
@@ -391,6 +418,7 @@ impl Flatfile {
             mag: f(&self.mag, keep),
             mag_source: f(&self.mag_source, keep),
             rake: f(&self.rake, keep),
+            fm_type: f(&self.fm_type, keep),
             st_latitude: f(&self.st_latitude, keep),
             st_longitude: f(&self.st_longitude, keep),
             st_elevation: f(&self.st_elevation, keep),
