@@ -103,15 +103,18 @@ impl Stats {
         let mut rhs = Array2::zeros((self.q, 2));
         rhs.column_mut(0).assign(&self.zt1);
         rhs.column_mut(1).assign(&self.ztr);
-        let sol = linalg::solve_spd(m.view(), rhs.view())?;
-        let (a1, ar) = (sol.column(0), sol.column(1));
-        let one_v_one = (self.n - self.zt1.dot(&a1)) / s2;
-        let one_v_r = (self.sum - self.zt1.dot(&ar)) / s2;
-        let r_v_r = (self.rtr - self.ztr.dot(&ar)) / s2;
+        // one Cholesky M = L Lᵀ: with y = L⁻¹ [Zᵀ1, Zᵀr], aᵀM⁻¹b = (L⁻¹a)·(L⁻¹b)
+        let l = linalg::cholesky(m.view())?;
+        let y = linalg::solve_lower_triangular(l.view(), rhs.view())?;
+        let (y1, yr) = (y.column(0), y.column(1));
+        let one_v_one = (self.n - y1.dot(&y1)) / s2;
+        let one_v_r = (self.sum - y1.dot(&yr)) / s2;
+        let r_v_r = (self.rtr - yr.dot(&yr)) / s2;
         let c = one_v_r / one_v_one;
         let quad = r_v_r - c * one_v_r;
         let ln_d: f64 = (0..self.q).map(|k| if k < self.ne { v[0].ln() } else { v[1].ln() }).sum();
-        let logdet_v = (self.n - self.q as f64) * s2.ln() + ln_d + linalg::logdet_spd(m.view())?;
+        let logdet_m: f64 = 2.0 * l.diag().iter().map(|d| d.ln()).sum::<f64>();
+        let logdet_v = (self.n - self.q as f64) * s2.ln() + ln_d + logdet_m;
         let ln2pi = (2.0 * std::f64::consts::PI).ln();
         let ll = match method {
             Method::Ml => -0.5 * (self.n * ln2pi + logdet_v + quad),
