@@ -510,23 +510,14 @@ impl Scattering1D {
             // Band-pass in Fourier, then subsample (mean over 2^sub blocks = aliasing sum).
             let z = &mut w.z[..m_child];
             z.iter_mut().for_each(|v| *v = C64::default());
-            let half = m_parent / 2;
-            let mask = m_child - 1;
-            let mut idx = filt.start;
-            for &v in &filt.values {
-                let h = if idx <= half { parent[idx] } else { parent[m_parent - idx].conj() };
-                z[idx & mask] += h * v;
-                idx += 1;
-                if idx == m_parent {
-                    idx = 0;
-                }
-            }
+            bandpass_subsample(parent, m_parent, filt, z);
             let lc = floor_log2(m_child) as usize;
             self.ifft[lc].process_with_scratch(z, &mut w.scratch);
             // |ifft| with numpy's 1/m_child and the 1/2^sub of the block mean.
             let scale = 1.0 / m_parent as f64;
             let u = &mut w.u[..m_child];
-            u.iter_mut().zip(z.iter()).for_each(|(u, z)| *u = z.norm() * scale);
+            // sqrt(re² + im²) rather than hypot: 3× faster, and the values stay far from overflow.
+            u.iter_mut().zip(z.iter()).for_each(|(u, z)| *u = z.norm_sqr().sqrt() * scale);
             self.rfft[lc]
                 .forward_into(u, &mut child[..m_child / 2 + 1], &mut w.scratch)
                 .expect("buffer sizes fixed by the plan");
@@ -563,5 +554,38 @@ impl Scattering1D {
         let fl = (level + sub) as usize;
         let (a, b) = (self.ind_start[fl], self.ind_end[fl]);
         out.copy_from_slice(&s[a..b]);
+    }
+}
+
+/// `z[i mod len(z)] += X[i]·ψ[i]` over the filter's window, where `X` is the full Hermitian
+/// spectrum (length `m`) given by its half `parent`. The window is split into runs of positive and
+/// negative frequencies so that the inner loops have no branches.
+fn bandpass_subsample(parent: &[C64], m: usize, filt: &SparseFilter, z: &mut [C64]) {
+    let half = m / 2;
+    let mask = z.len() - 1;
+    let mut k = 0usize; // position in filt.values
+    let mut idx = filt.start;
+    let total = filt.values.len();
+    while k < total {
+        // Run up to the end of the positive half, the end of the spectrum, or the window.
+        let end = if idx <= half { half + 1 } else { m };
+        let run = (end - idx).min(total - k);
+        let vals = &filt.values[k..k + run];
+        if idx <= half {
+            for (t, &v) in vals.iter().enumerate() {
+                let i = idx + t;
+                z[i & mask] += parent[i] * v;
+            }
+        } else {
+            for (t, &v) in vals.iter().enumerate() {
+                let i = idx + t;
+                z[i & mask] += parent[m - i].conj() * v;
+            }
+        }
+        k += run;
+        idx += run;
+        if idx == m {
+            idx = 0;
+        }
     }
 }

@@ -97,7 +97,7 @@ impl MorletCwt {
             || self.engine.work(),
             |w, (k, mut row)| {
                 let r = row.as_slice_mut().expect("rows are contiguous");
-                self.engine.apply(k, &data, w, |m, v| r[m] = v.norm());
+                self.engine.apply(k, &data, w, |m, v| r[m] = v.norm_sqr().sqrt());
             },
         );
         Ok(out)
