@@ -227,8 +227,7 @@ fn realdata(args: &[String]) -> Res<()> {
     let mut failures = Vec::new();
     for (krate, _) in CRATES {
         if root().join("crates").join(krate).join("examples/realdata.rs").exists()
-            && let Err(e) =
-                run(cargo().args(["run", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
+            && let Err(e) = run(cargo().args(["run", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
         {
             failures.push(e);
         }
