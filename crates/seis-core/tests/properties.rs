@@ -23,7 +23,7 @@ fn assert_close(a: &Array1<f64>, b: &Array1<f64>, tol: f64) -> Result<(), TestCa
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(48) })]
 
     #[test]
     fn detrend_is_idempotent(x in signal(1, 400), linear in any::<bool>()) {

@@ -29,7 +29,7 @@ mod sos;
 pub use design::{
     Band, Zpk, butter_sos, butter_zpk, cheb2ord_lowpass, cheby1_lowpass_sos, cheby2_lowpass_sos, zpk2sos,
 };
-pub use sos::{PadType, Phase, SosFilter};
+pub use sos::{FiltfiltWork, PadType, Phase, SosFilter};
 
 use crate::Result;
 use ndarray::{Array1, ArrayView1};

@@ -115,7 +115,7 @@ impl SosFilter {
         check_finite("filter input", x.iter())?;
         let mut y = x.to_vec();
         let mut state = vec![[0.0; 2]; self.sections.len()];
-        self.run(&mut state, &mut y);
+        self.run(&mut state, y.iter_mut());
         Ok(Array1::from(y))
     }
 
@@ -134,7 +134,7 @@ impl SosFilter {
         check_finite("initial filter state zi", zi.iter())?;
         let mut state: Vec<[f64; 2]> = zi.rows().into_iter().map(|r| [r[0], r[1]]).collect();
         let mut y = x.to_vec();
-        self.run(&mut state, &mut y);
+        self.run(&mut state, y.iter_mut());
         let zf = Array2::from_shape_fn((state.len(), 2), |(i, j)| state[i][j]);
         Ok((Array1::from(y), zf))
     }
@@ -150,10 +150,10 @@ impl SosFilter {
     pub fn filtfilt_with(&self, x: ArrayView1<f64>, padtype: PadType, padlen: Option<usize>) -> Result<Array1<f64>> {
         check_finite("filter input", x.iter())?;
         let edge = if padtype == PadType::None { 0 } else { padlen.unwrap_or_else(|| self.default_padlen()) };
-        let mut buf = vec![0.0; x.len() + 2 * edge];
-        let mut state = vec![[0.0; 2]; self.sections.len()];
-        self.filtfilt_into(x, padtype, edge, &mut buf, &mut state)?;
-        Ok(Array1::from(buf[edge..edge + x.len()].to_vec()))
+        let mut out = x.to_vec();
+        let mut work = FiltfiltWork::default();
+        self.filtfilt_inplace(&mut out, padtype, edge, &mut work)?;
+        Ok(Array1::from(out))
     }
 
     /// ObsPy's `zerophase=True`: forward from rest, reverse, forward from rest, reverse.
@@ -191,30 +191,29 @@ impl SosFilter {
     /// Causal filtering in place, continuing from (and updating) `state` (`n_sections` pairs).
     /// No checks, no allocation: for hot loops over buffers the caller owns.
     pub fn sosfilt_inplace(&self, x: &mut [f64], state: &mut [[f64; 2]]) {
-        self.run(state, x);
+        self.run(state, x.iter_mut());
     }
 
     /// ObsPy-style forward–backward pass in place (states reset to rest before each pass;
     /// `state` is scratch of `n_sections` pairs).
     pub fn forward_backward_inplace(&self, x: &mut [f64], state: &mut [[f64; 2]]) {
         state.iter_mut().for_each(|s| *s = [0.0; 2]);
-        self.run(state, x);
-        x.reverse();
+        self.run(state, x.iter_mut());
         state.iter_mut().for_each(|s| *s = [0.0; 2]);
-        self.run(state, x);
-        x.reverse();
+        self.run(state, x.iter_mut().rev());
     }
 
-    /// The work of [`SosFilter::filtfilt_with`] in caller-owned buffers: `buf` must hold
-    /// `x.len() + 2·edge` samples and receives the padded, filtered signal; the result is
-    /// `buf[edge..edge + x.len()]`. Only the length check is done here.
-    pub fn filtfilt_into(
+    /// Zero-phase filtering of `x` in place, exactly as `sosfiltfilt` with `padtype` and `edge`
+    /// pad samples, using `work` for the two short pad buffers (reuse it across calls to avoid
+    /// allocation). The padded signal is never materialised: the forward pass runs over the left
+    /// pad, the data and the right pad; the backward pass over the right pad and the data only
+    /// (its output over the left pad would be discarded). Values are not checked here.
+    pub fn filtfilt_inplace(
         &self,
-        x: ArrayView1<f64>,
+        x: &mut [f64],
         padtype: PadType,
         edge: usize,
-        buf: &mut [f64],
-        state: &mut [[f64; 2]],
+        work: &mut FiltfiltWork,
     ) -> Result<()> {
         let n = x.len();
         if n == 0 {
@@ -223,56 +222,63 @@ impl SosFilter {
         if n <= edge {
             return Err(CoreError::WindowTooLong { what: "zero-phase filter padding (padlen)", window: edge, len: n });
         }
-        if buf.len() != n + 2 * edge || state.len() != self.sections.len() {
-            return Err(CoreError::ShapeMismatch {
-                what: "filtfilt buffers",
-                expected: format!("{} samples, {} states", n + 2 * edge, self.sections.len()),
-                got: format!("{} samples, {} states", buf.len(), state.len()),
-            });
-        }
+        let FiltfiltWork { left, right, state } = work;
+        left.clear();
+        right.clear();
         let (first, last) = (x[0], x[n - 1]);
-        for (b, v) in buf[edge..edge + n].iter_mut().zip(x.iter()) {
-            *b = *v;
-        }
+        // left[j] is the pad sample j positions before x[0], right[j] the one after x[n-1].
         for i in 1..=edge {
             let (l, r) = (x[i], x[n - 1 - i]);
-            let (left, right) = match padtype {
+            let (lv, rv) = match padtype {
                 PadType::Odd => (2.0 * first - l, 2.0 * last - r),
                 PadType::Even => (l, r),
                 PadType::Constant | PadType::None => (first, last),
             };
-            buf[edge - i] = left;
-            buf[edge + n - 1 + i] = right;
+            left.push(lv);
+            right.push(rv);
         }
-        let x0 = buf[0];
-        for (s, z) in state.iter_mut().zip(&self.zi) {
-            *s = [z[0] * x0, z[1] * x0];
-        }
-        self.run(state, buf);
-        buf.reverse();
-        let y0 = buf[0];
-        for (s, z) in state.iter_mut().zip(&self.zi) {
-            *s = [z[0] * y0, z[1] * y0];
-        }
-        self.run(state, buf);
-        buf.reverse();
+        state.resize(self.sections.len(), [0.0; 2]);
+        let start = left.last().copied().unwrap_or(first);
+        self.steady_state(state, start);
+        self.run(state, left.iter_mut().rev());
+        self.run(state, x.iter_mut());
+        self.run(state, right.iter_mut());
+        let end = right.last().copied().unwrap_or(x[n - 1]);
+        self.steady_state(state, end);
+        self.run(state, right.iter_mut().rev());
+        self.run(state, x.iter_mut().rev());
         Ok(())
     }
 
-    /// The cascade, sample-outer like scipy's `_sosfilt` (direct form II transposed). Common
+    fn steady_state(&self, state: &mut [[f64; 2]], level: f64) {
+        for (s, z) in state.iter_mut().zip(&self.zi) {
+            *s = [z[0] * level, z[1] * level];
+        }
+    }
+
+    /// The cascade, sample-outer like scipy's `_sosfilt` (direct form II transposed), over the
+    /// samples in the order the iterator yields them (reversed for backward passes). Common
     /// section counts are dispatched to fixed-size loops so the state lives in registers.
-    fn run(&self, state: &mut [[f64; 2]], x: &mut [f64]) {
+    fn run<'a, I: Iterator<Item = &'a mut f64>>(&self, state: &mut [[f64; 2]], x: I) {
         match self.sections.len() {
-            1 => run_fixed::<1>(&self.sections, state, x),
-            2 => run_fixed::<2>(&self.sections, state, x),
-            3 => run_fixed::<3>(&self.sections, state, x),
-            4 => run_fixed::<4>(&self.sections, state, x),
-            5 => run_fixed::<5>(&self.sections, state, x),
-            6 => run_fixed::<6>(&self.sections, state, x),
-            8 => run_fixed::<8>(&self.sections, state, x),
+            1 => run_fixed::<1, I>(&self.sections, state, x),
+            2 => run_fixed::<2, I>(&self.sections, state, x),
+            3 => run_fixed::<3, I>(&self.sections, state, x),
+            4 => run_fixed::<4, I>(&self.sections, state, x),
+            5 => run_fixed::<5, I>(&self.sections, state, x),
+            6 => run_fixed::<6, I>(&self.sections, state, x),
+            8 => run_fixed::<8, I>(&self.sections, state, x),
             _ => run_dyn(&self.sections, state, x),
         }
     }
+}
+
+/// Scratch for [`SosFilter::filtfilt_inplace`]: pad buffers and filter state.
+#[derive(Debug, Clone, Default)]
+pub struct FiltfiltWork {
+    left: Vec<f64>,
+    right: Vec<f64>,
+    state: Vec<[f64; 2]>,
 }
 
 #[inline(always)]
@@ -283,13 +289,13 @@ fn step(s: &[f64; 6], z: &mut [f64; 2], x: f64) -> f64 {
     y
 }
 
-fn run_fixed<const N: usize>(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: &mut [f64]) {
+fn run_fixed<'a, const N: usize, I: Iterator<Item = &'a mut f64>>(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: I) {
     // Local copies so coefficients and state stay in registers; callers guarantee len == N.
     let mut sos = [[0.0; 6]; N];
     let mut z = [[0.0; 2]; N];
     sos.copy_from_slice(&sections[..N]);
     z.copy_from_slice(&state[..N]);
-    for v in x.iter_mut() {
+    for v in x {
         let mut cur = *v;
         for k in 0..N {
             cur = step(&sos[k], &mut z[k], cur);
@@ -299,8 +305,8 @@ fn run_fixed<const N: usize>(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: &
     state[..N].copy_from_slice(&z);
 }
 
-fn run_dyn(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: &mut [f64]) {
-    for v in x.iter_mut() {
+fn run_dyn<'a, I: Iterator<Item = &'a mut f64>>(sections: &[[f64; 6]], state: &mut [[f64; 2]], x: I) {
+    for v in x {
         let mut cur = *v;
         for (s, z) in sections.iter().zip(state.iter_mut()) {
             cur = step(s, z, cur);
