@@ -50,6 +50,9 @@ fn check(g: &mut Golden, key: &str, model: &dyn Gmpe, imts: &[Imt]) {
     let p = plan.predict(&ctx).unwrap();
     for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
         let expected = g.array2(&format!("{key}__{what}"));
+        let rel =
+            actual.iter().zip(expected.iter()).map(|(a, e)| (a - e).abs() / e.abs().max(1e-300)).fold(0.0, f64::max);
+        eprintln!("{key} {what}: worst relative difference {rel:.2e}");
         TOL.assert_close(&format!("{key} {what}"), actual.view(), expected.view());
     }
 }

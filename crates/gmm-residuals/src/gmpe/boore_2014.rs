@@ -149,17 +149,27 @@ struct K {
     cs: Vec<C>,
 }
 
-impl Kernel for K {
-    fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
+impl K {
+    /// Rock PGA exp(F_E + F_P) with the PGA coefficients (no site term), per context.
+    fn pga_rock(&self, ctx: &Contexts<'_>, i: usize) -> f64 {
+        let sof = self.model.sof;
+        let rk = if sof { ctx.rake.unwrap_or_default()[i] } else { 0.0 };
+        let (mag, d) = (ctx.mag[i], ctx.rjb.unwrap_or_default()[i]);
+        (self.pga.source(sof, mag, rk) + self.pga.path(mag, d)).exp()
+    }
+
+    fn eval_with(&self, m: usize, ctx: &Contexts<'_>, rock: Option<&[f64]>, out: Block<'_>) {
         let c = &self.cs[m];
-        let p = &self.pga;
         let sof = self.model.sof;
         let (rjb, vs30) = (ctx.rjb.unwrap_or_default(), ctx.vs30.unwrap_or_default());
         let rake = ctx.rake.unwrap_or_default();
         for i in 0..ctx.len() {
             let (mag, d, v) = (ctx.mag[i], rjb[i], vs30[i]);
             let rk = if sof { rake[i] } else { 0.0 };
-            let pga_rock = (p.source(sof, mag, rk) + p.path(mag, d)).exp();
+            let pga_rock = match rock {
+                Some(r) => r[i],
+                None => self.pga_rock(ctx, i),
+            };
             let flin = c.c * (if v > c.vc { c.vc / V_REF } else { v / V_REF }).ln();
             let vs = v.min(760.0);
             let f2 = c.f4 * ((c.f5 * (vs - 360.0)).exp() - c.exp_f5_400);
@@ -203,6 +213,32 @@ impl Kernel for K {
             out.sigma[i] = (tau * tau + phi * phi).sqrt();
             out.tau[i] = tau;
             out.phi[i] = phi;
+        }
+    }
+}
+
+/// Contexts per stack buffer of rock PGA (the plan's chunks are at most this long).
+const ROCK: usize = 4096;
+
+impl Kernel for K {
+    fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
+        self.eval_with(m, ctx, None, out);
+    }
+
+    fn eval_all(&self, ctx: &Contexts<'_>, out: &mut [Block<'_>]) {
+        if ctx.len() > ROCK {
+            for (m, b) in out.iter_mut().enumerate() {
+                self.eval_with(m, ctx, None, b.reborrow());
+            }
+            return;
+        }
+        // the rock PGA drives every IMT's nonlinear site term: compute it once per context
+        let mut rock = [0.0; ROCK];
+        for (i, r) in rock.iter_mut().enumerate().take(ctx.len()) {
+            *r = self.pga_rock(ctx, i);
+        }
+        for (m, b) in out.iter_mut().enumerate() {
+            self.eval_with(m, ctx, Some(&rock[..ctx.len()]), b.reborrow());
         }
     }
 }

@@ -82,6 +82,13 @@ pub trait Gmpe: Send + Sync + std::fmt::Debug {
 /// context of `ctx` (a validated chunk; `out` slices have `ctx.len()` entries).
 pub(crate) trait Kernel: Send + Sync {
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: plan::Block<'_>);
+    /// All IMTs of one chunk (`out[m]` for IMT `m`); models override it to share work
+    /// between IMTs (e.g. BSSA14's rock PGA).
+    fn eval_all(&self, ctx: &Contexts<'_>, out: &mut [plan::Block<'_>]) {
+        for (m, b) in out.iter_mut().enumerate() {
+            self.eval(m, ctx, b.reborrow());
+        }
+    }
 }
 
 /// ln of a median given as log10 in cm/s² (PGA, SA) or cm/s (PGV), in ln g or ln cm/s — the

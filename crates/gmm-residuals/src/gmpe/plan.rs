@@ -61,6 +61,12 @@ pub(crate) struct Block<'a> {
     pub phi: &'a mut [f64],
 }
 
+impl Block<'_> {
+    pub(crate) fn reborrow(&mut self) -> Block<'_> {
+        Block { mean: self.mean, sigma: self.sigma, tau: self.tau, phi: self.phi }
+    }
+}
+
 /// A model planned for a fixed list of IMTs; immutable and cheap to apply many times.
 pub struct GmpePlan {
     info: ModelInfo,
@@ -166,27 +172,26 @@ impl GmpePlan {
         if n == 0 {
             return;
         }
-        let rows = out
-            .mean
-            .chunks_mut(n)
-            .zip(out.sigma.chunks_mut(n))
-            .zip(out.tau.chunks_mut(n))
-            .zip(out.phi.chunks_mut(n))
-            .enumerate();
-        for (m, (((mean, sigma), tau), phi)) in rows {
-            (
-                mean.par_chunks_mut(CHUNK),
-                sigma.par_chunks_mut(CHUNK),
-                tau.par_chunks_mut(CHUNK),
-                phi.par_chunks_mut(CHUNK),
-            )
-                .into_par_iter()
-                .enumerate()
-                .for_each(|(c, (mean, sigma, tau, phi))| {
-                    let start = c * CHUNK;
-                    let sub = ctx.slice(start..start + mean.len());
-                    self.kernel.eval(m, &sub, Block { mean, sigma, tau, phi });
-                });
+        // regroup the (IMT, chunk) output slices by chunk so one task evaluates every IMT of
+        // its contexts (models share per-context work between IMTs)
+        let mut chunks: Vec<Vec<Block<'_>>> =
+            (0..n.div_ceil(CHUNK)).map(|_| Vec::with_capacity(self.imts.len())).collect();
+        let rows =
+            out.mean.chunks_mut(n).zip(out.sigma.chunks_mut(n)).zip(out.tau.chunks_mut(n)).zip(out.phi.chunks_mut(n));
+        for (((mean, sigma), tau), phi) in rows {
+            let parts = mean
+                .chunks_mut(CHUNK)
+                .zip(sigma.chunks_mut(CHUNK))
+                .zip(tau.chunks_mut(CHUNK))
+                .zip(phi.chunks_mut(CHUNK));
+            for (c, (((mean, sigma), tau), phi)) in parts.enumerate() {
+                chunks[c].push(Block { mean, sigma, tau, phi });
+            }
         }
+        chunks.into_par_iter().enumerate().for_each(|(c, mut blocks)| {
+            let start = c * CHUNK;
+            let sub = ctx.slice(start..(start + CHUNK).min(n));
+            self.kernel.eval_all(&sub, &mut blocks);
+        });
     }
 }
