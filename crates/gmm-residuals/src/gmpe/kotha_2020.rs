@@ -136,14 +136,18 @@ struct K {
     cs: Vec<C>,
 }
 
+/// Pseudo-depth h (km) and √(R_ref² + h²) for a hypocentral depth: h = 4, 8, 12 km for
+/// depth ≤ 10, (10, 20], > 20 km.
 #[inline]
-fn pseudo_depth(depth: f64) -> f64 {
+fn pseudo_depth(depth: f64) -> (f64, f64) {
+    // √(30² + h²), computed once
+    const RR: [f64; 3] = [30.265_491_900_843_113, 31.048_349_392_520_05, 32.310_988_842_807_02];
     if depth <= 10.0 {
-        4.0
+        (4.0, RR[0])
     } else if depth > 20.0 {
-        12.0
+        (12.0, RR[2])
     } else {
-        8.0
+        (8.0, RR[1])
     }
 }
 
@@ -176,9 +180,8 @@ impl Kernel for K {
             let mag = ctx.mag[i];
             let dm = mag - M_H;
             let fm = if mag <= M_H { c.e1 + c.b1 * dm + c.b2 * (dm * dm) } else { c.e1 + c.b3 * dm };
-            let h = pseudo_depth(depth[i]);
+            let (h, rr) = pseudo_depth(depth[i]);
             let r = (rjb[i] * rjb[i] + h * h).sqrt();
-            let rr = (R_REF * R_REF + h * h).sqrt();
             let region = match (model.variant, ctx.region) {
                 (KothaVariant::Eshm20, Some(reg)) if !c.pgv => reg[i] as usize,
                 _ => 0,
@@ -338,5 +341,17 @@ impl Gmpe for KothaEtAl2020 {
             });
         }
         GmpePlan::new(self.info(), imts, Box::new(K { model: *self, cs }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reference_distances_match_their_definition() {
+        for (d, h) in [(5.0, 4.0f64), (15.0, 8.0), (25.0, 12.0)] {
+            let (hh, rr) = super::pseudo_depth(d);
+            assert_eq!(hh, h);
+            assert_eq!(rr, (super::R_REF * super::R_REF + h * h).sqrt());
+        }
     }
 }
