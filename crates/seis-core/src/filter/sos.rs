@@ -3,7 +3,7 @@
 
 use super::design::{Band, butter_sos};
 use crate::validate::check_finite;
-use crate::{CoreError, Result};
+use crate::{CoreError, Result, Trace};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -172,6 +172,20 @@ impl SosFilter {
             Phase::ZeroPhase => self.filtfilt(x),
             Phase::ForwardBackward => self.forward_backward(x),
         }
+    }
+
+    /// Filtered copy of a trace (header kept), like ObsPy's `Trace.filter`. The filter must have
+    /// been designed for the trace's sampling rate; use [`SosFilter::for_trace`] to design and
+    /// apply in one call.
+    pub fn apply_trace(&self, trace: &Trace, phase: Phase) -> Result<Trace> {
+        trace.with_data(self.apply(trace.data(), phase)?)
+    }
+
+    /// Design a Butterworth filter for `trace`'s sampling rate and apply it:
+    /// `tr.filter("bandpass", freqmin, freqmax, corners=order, zerophase=...)` in ObsPy terms
+    /// with `phase = Phase::ForwardBackward` for `zerophase=True`.
+    pub fn for_trace(trace: &Trace, order: usize, band: Band, phase: Phase) -> Result<Trace> {
+        Self::butter(order, band, trace.sampling_rate())?.apply_trace(trace, phase)
     }
 
     /// Filter every row (channel) of a `channels × samples` array, in parallel over channels.
