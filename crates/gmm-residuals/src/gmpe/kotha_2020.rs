@@ -104,7 +104,6 @@ impl KothaEtAl2020 {
 }
 
 const M_REF: f64 = 4.5;
-const R_REF: f64 = 30.0;
 const M_H: f64 = 5.7;
 
 struct C {
@@ -351,7 +350,7 @@ mod tests {
         for (d, h) in [(5.0, 4.0f64), (15.0, 8.0), (25.0, 12.0)] {
             let (hh, rr) = super::pseudo_depth(d);
             assert_eq!(hh, h);
-            assert_eq!(rr, (super::R_REF * super::R_REF + h * h).sqrt());
+            assert_eq!(rr, (30.0f64 * 30.0 + h * h).sqrt()); // R_ref = 30 km
         }
     }
 }
