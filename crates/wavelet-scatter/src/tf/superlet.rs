@@ -109,10 +109,10 @@ impl SuperletParams {
             OrderMode::Fixed => vec![hi; self.frequencies.len()],
             OrderMode::Adaptive => {
                 let f = &self.frequencies;
-                let (fmin, fmax) = (f[0], f[f.len() - 1]);
                 if f.len() < 2 {
                     return vec![lo; f.len()];
                 }
+                let (fmin, fmax) = (f[0], f[f.len() - 1]);
                 f.iter().map(|&x| lo + (hi - lo) * (x - fmin) / (fmax - fmin)).collect()
             }
         }
