@@ -59,6 +59,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+mod azimuthal;
 mod error;
 mod features;
 mod params;
@@ -70,6 +71,7 @@ pub mod smoothing;
 pub mod stats;
 
 pub use analysis::{ComponentSpectra, Hvsr, MeanSpectra};
+pub use azimuthal::AzimuthalHvsr;
 pub use error::{HvsrError, Result};
 pub use features::PeakFeatures;
 pub use params::{

@@ -6,6 +6,7 @@
 //! combination → smoothing at the output frequencies → H/V.
 
 use crate::analysis::{ComponentSpectra, Hvsr};
+use crate::azimuthal::AzimuthalHvsr;
 use crate::params::{CheckedHvsrParams, FftLength, Horizontal, Order, Windowing};
 use crate::rejection::{PreRejection, RejectionReason, WindowStatus, sta_lta_extremes};
 use crate::smoothing::SmoothingOperator;
@@ -56,6 +57,11 @@ struct WindowOut {
     hv: Vec<f64>,
     h: Vec<f64>,
     comps: Option<[Vec<f64>; 3]>,
+    pre: PreStats,
+}
+
+/// Time-domain statistics of one window for the pre-rejection tests.
+struct PreStats {
     sta_lta: Vec<(char, f64, f64)>,
     max_abs: f64,
 }
@@ -204,6 +210,12 @@ impl HvsrPlan {
 
     /// Process a 3-component record (component codes N, E, Z or 1, 2, Z in any row order).
     pub fn process(&self, record: &Components) -> Result<Hvsr> {
+        let [ns, ew, z] = self.rows(record)?;
+        self.process_arrays(ns, ew, z)
+    }
+
+    /// The NS, EW and vertical rows of a record sampled at the plan's rate.
+    fn rows<'a>(&self, record: &'a Components) -> Result<[ArrayView1<'a, f64>; 3]> {
         let rel = (record.sampling_rate() - self.sampling_rate).abs() / self.sampling_rate;
         if rel > 1e-9 {
             return Err(HvsrError::SamplingRateMismatch { plan: self.sampling_rate, record: record.sampling_rate() });
@@ -211,16 +223,13 @@ impl HvsrPlan {
         let order = record.order();
         let (n, e) =
             if order.index_of('N').is_some() || order.index_of('E').is_some() { ('N', 'E') } else { ('1', '2') };
-        let ns = record.component(n)?;
-        let ew = record.component(e)?;
-        let z = record.component('Z')?;
-        self.process_arrays(ns, ew, z)
+        Ok([record.component(n)?, record.component(e)?, record.component('Z')?])
     }
 
-    /// Process three equally long component arrays (NS, EW, vertical) sampled at the plan's rate.
-    pub fn process_arrays(&self, ns: ArrayView1<f64>, ew: ArrayView1<f64>, z: ArrayView1<f64>) -> Result<Hvsr> {
-        let n = z.len();
-        for (what, c) in [("NS component", &ns), ("EW component", &ew), ("vertical component", &z)] {
+    /// Equal, non-empty lengths and finite samples.
+    fn check_arrays(data: &[ArrayView1<f64>; 3]) -> Result<usize> {
+        let n = data[2].len();
+        for (what, c) in ["NS component", "EW component", "vertical component"].into_iter().zip(data) {
             if c.is_empty() {
                 return Err(HvsrError::Empty { what });
             }
@@ -235,8 +244,14 @@ impl HvsrPlan {
                 return Err(HvsrError::NonFinite { what: what.to_string(), index, value });
             }
         }
-        let windows = self.windows(n)?;
+        Ok(n)
+    }
+
+    /// Process three equally long component arrays (NS, EW, vertical) sampled at the plan's rate.
+    pub fn process_arrays(&self, ns: ArrayView1<f64>, ew: ArrayView1<f64>, z: ArrayView1<f64>) -> Result<Hvsr> {
         let data = [ns, ew, z];
+        let n = Self::check_arrays(&data)?;
+        let windows = self.windows(n)?;
         let outs: Vec<WindowOut> = windows
             .par_iter()
             .map_init(|| self.scratch(), |s, &(start, len)| self.window(&data, start, len, s))
@@ -256,7 +271,7 @@ impl HvsrPlan {
                 }
             }
         }
-        let status = self.pre_reject(&outs);
+        let status = self.pre_reject(outs.iter().map(|o| &o.pre));
         let spectra = comps.map(|[ns, ew, vertical]| ComponentSpectra { ns, ew, vertical, horizontal });
         let starts = windows.iter().map(|w| w.0).collect();
         Hvsr::analyze(
@@ -268,6 +283,71 @@ impl HvsrPlan {
             spectra,
             status,
         )
+    }
+
+    /// Azimuthal processing (hvsrpy `HvsrAzimuthal`): the single-azimuth H/V
+    /// (`ns·cos θ + ew·sin θ`, smoothed, over the smoothed vertical) of every window at every
+    /// azimuth (degrees in [0, 180]), analysed per azimuth with the plan's rejection settings,
+    /// then combined with Cheng et al. (2020) weights. The plan's horizontal combination is
+    /// not used. The FFTs are computed once per window for all azimuths.
+    pub fn process_azimuthal(&self, record: &Components, azimuths: &[f64]) -> Result<AzimuthalHvsr> {
+        let data = self.rows(record)?;
+        let n = Self::check_arrays(&data)?;
+        if azimuths.is_empty() {
+            return Err(HvsrError::Empty { what: "azimuths" });
+        }
+        if let Some(a) = azimuths.iter().find(|a| !(0.0..=180.0).contains(*a)) {
+            return Err(HvsrError::invalid("azimuth", a, "must lie in [0, 180] degrees"));
+        }
+        let rot: Vec<(f64, f64)> = azimuths.iter().map(|a| (a.to_radians().cos(), a.to_radians().sin())).collect();
+        let windows = self.windows(n)?;
+        let nf = self.params.frequencies.len();
+        let outs: Vec<(Vec<Vec<f64>>, PreStats)> = windows
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || self.scratch(),
+                |s, (w, &(start, len))| {
+                    let pre = self.transform(&data, start, len, s)?;
+                    let mut vz = vec![0.0; nf];
+                    self.smoother.apply_unchecked(&s.mag[2], &mut vz);
+                    if let Some(j) = vz.iter().position(|v| !(*v > 0.0 && v.is_finite())) {
+                        return Err(HvsrError::ZeroVertical { window: w, frequency: self.params.frequencies[j] });
+                    }
+                    let mut curves = Vec::with_capacity(rot.len());
+                    for &(cs, sn) in &rot {
+                        for (hk, (xn, xe)) in s.h.iter_mut().zip(s.spec[0].iter().zip(&s.spec[1])) {
+                            *hk = (xn * cs + xe * sn).norm();
+                        }
+                        let mut hv = vec![0.0; nf];
+                        self.smoother.apply_unchecked(&s.h, &mut hv);
+                        hv.iter_mut().zip(&vz).for_each(|(h, v)| *h /= v);
+                        curves.push(hv);
+                    }
+                    Ok((curves, pre))
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        let status = self.pre_reject(outs.iter().map(|o| &o.1));
+        let starts: Vec<usize> = windows.iter().map(|w| w.0).collect();
+        let per_azimuth = (0..azimuths.len())
+            .map(|a| {
+                let mut amp = Array2::zeros((windows.len(), nf));
+                for (i, o) in outs.iter().enumerate() {
+                    amp.row_mut(i).assign(&ArrayView1::from(&o.0[a][..]));
+                }
+                Hvsr::analyze(
+                    &self.params,
+                    self.params.frequencies.clone().into(),
+                    self.params.window_length,
+                    starts.clone(),
+                    amp,
+                    None,
+                    status.clone(),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        AzimuthalHvsr::new(azimuths.to_vec(), per_azimuth, self.params.distribution, self.params.search_range)
     }
 
     fn scratch(&self) -> Scratch {
@@ -284,7 +364,9 @@ impl HvsrPlan {
         }
     }
 
-    fn window(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<WindowOut> {
+    /// Detrend, pre-rejection statistics, taper and rFFT of the three components of one
+    /// window into `s.spec` / `s.mag`. Returns the STA/LTA extremes and the maximum |amplitude|.
+    fn transform(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<PreStats> {
         let p = &self.params;
         let short_taper;
         let taper: &[f64] = if len == self.window_samples {
@@ -323,6 +405,12 @@ impl HvsrPlan {
                 *m = x.norm();
             }
         }
+        Ok(PreStats { sta_lta, max_abs })
+    }
+
+    fn window(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<WindowOut> {
+        let p = &self.params;
+        let pre = self.transform(data, start, len, s)?;
         let nf = p.frequencies.len();
         let mut hv = vec![0.0; nf];
         let mut h = vec![0.0; nf];
@@ -386,15 +474,16 @@ impl HvsrPlan {
             *o = a / b;
         }
         let comps = if p.component_spectra { comps.map(|[cn, ce]| [cn, ce, vz]) } else { None };
-        Ok(WindowOut { hv, h, comps, sta_lta, max_abs })
+        Ok(WindowOut { hv, h, comps, pre })
     }
 
-    fn pre_reject(&self, outs: &[WindowOut]) -> Vec<WindowStatus> {
+    fn pre_reject<'a>(&self, pre: impl ExactSizeIterator<Item = &'a PreStats> + Clone) -> Vec<WindowStatus> {
+        let outs = pre;
         let mut status = vec![WindowStatus::Valid; outs.len()];
         for t in &self.params.pre_rejection {
             match t {
                 PreRejection::StaLta(q) => {
-                    for (s, o) in status.iter_mut().zip(outs) {
+                    for (s, o) in status.iter_mut().zip(outs.clone()) {
                         if !s.is_valid() {
                             continue;
                         }
@@ -410,8 +499,8 @@ impl HvsrPlan {
                     }
                 }
                 PreRejection::MaxAmplitude { threshold, normalized } => {
-                    let top = outs.iter().fold(0.0f64, |m, o| m.max(o.max_abs));
-                    for (s, o) in status.iter_mut().zip(outs) {
+                    let top = outs.clone().fold(0.0f64, |m, o| m.max(o.max_abs));
+                    for (s, o) in status.iter_mut().zip(outs.clone()) {
                         let v = if *normalized && top > 0.0 { o.max_abs / top } else { o.max_abs };
                         if s.is_valid() && v >= *threshold {
                             *s = WindowStatus::Rejected(RejectionReason::MaxAmplitude { value: v });

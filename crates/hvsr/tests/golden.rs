@@ -208,3 +208,54 @@ fn pre_rejection_matches_hvsrpy() {
     let got: Vec<bool> = hv.status.iter().map(WindowStatus::is_valid).collect();
     assert_eq!(got, maxv, "maximum-amplitude mask");
 }
+
+#[test]
+fn azimuthal_matches_hvsrpy() {
+    let meta = json(CRATE, "azimuthal.json");
+    let mut g = Golden::open(CRATE, "azimuthal.npz");
+    let az = g.array1("azimuths").to_vec();
+    let r = record();
+    let data = ndarray::stack![ndarray::Axis(0), r.ns, r.ew, r.vt];
+    let rec = seis_core::Components::new(data, "NEZ", r.fs, seis_core::UtcTime::EPOCH).unwrap();
+    for (name, case) in meta["cases"].as_object().unwrap() {
+        let mut p = params().component_spectra(false).sesame(false);
+        if case["fdwra"].as_bool().unwrap() {
+            p = p.fdwra();
+        }
+        let hv = p.plan(r.fs).unwrap().process_azimuthal(&rec, &az).unwrap();
+        let amp: ndarray::Array3<f64> = g.array3(&format!("{name}__amplitude"));
+        let valid: Array2<f64> = g.array2(&format!("{name}__valid"));
+        for (a, h) in hv.per_azimuth.iter().enumerate() {
+            Tolerance::new(0.0, 1e-9).assert_close(
+                &format!("{name}: azimuth {} H/V", az[a]),
+                h.amplitude.view(),
+                amp.index_axis(ndarray::Axis(0), a),
+            );
+            let got: Vec<f64> = h.status.iter().map(|s| s.is_valid() as u8 as f64).collect();
+            assert_eq!(got, valid.row(a).to_vec(), "{name}: azimuth {} valid windows", az[a]);
+        }
+        Tolerance::new(0.0, 1e-8).assert_close(
+            &format!("{name}: mean"),
+            hv.mean.view(),
+            g.array1(&format!("{name}__mean")).view(),
+        );
+        Tolerance::new(1e-10, 1e-7).assert_close(
+            &format!("{name}: std"),
+            hv.std.view(),
+            g.array1(&format!("{name}__std")).view(),
+        );
+        let f0 = hv.f0.unwrap();
+        Tolerance::new(0.0, 1e-12).assert_scalar(&format!("{name}: f0"), f0.frequency, case["f0"].as_f64().unwrap());
+        Tolerance::new(0.0, 1e-8).assert_scalar(&format!("{name}: a0"), f0.amplitude, case["a0"].as_f64().unwrap());
+        Tolerance::new(0.0, 1e-10).assert_scalar(
+            &format!("{name}: fn mean"),
+            hv.fn_mean,
+            case["fn_mean"].as_f64().unwrap(),
+        );
+        Tolerance::new(0.0, 1e-8).assert_scalar(
+            &format!("{name}: fn std"),
+            hv.fn_std,
+            case["fn_std"].as_f64().unwrap(),
+        );
+    }
+}
