@@ -71,7 +71,7 @@ pub use envelope::{Hilbert, analytic_signal, envelope};
 pub use error::{CoreError, Result};
 pub use fft::RealFft;
 pub use filter::{Band, Phase, SosFilter};
-pub use resample::{Resampler, decimate, decimate_trace, resample, resample_trace};
+pub use resample::{Resampler, decimate, decimate_trace, resample, resample_trace, resample_trace_obspy};
 pub use stalta::{classic_sta_lta, recursive_sta_lta, trigger_onset};
 pub use taper::Taper;
 pub use time::UtcTime;

@@ -133,6 +133,81 @@ pub fn resample_trace(trace: &Trace, sampling_rate: f64) -> Result<Trace> {
     Ok(out)
 }
 
+/// ObsPy's `Trace.resample(new_rate, window="hann" | None)` on samples taken at
+/// `sampling_rate`: the real spectrum is multiplied by a periodic Hann window centred on zero
+/// frequency (`hann = true`, ObsPy's default) and linearly interpolated onto the bins of the new
+/// length `⌊npts · new_rate / sampling_rate⌋` (bins above the old Nyquist frequency take its
+/// value, as `numpy.interp` does), then transformed back. The window makes this a smooth
+/// low-pass; without it the method is close to [`resample`] but not identical to it.
+pub fn resample_obspy(x: ArrayView1<f64>, sampling_rate: f64, new_rate: f64, hann: bool) -> Result<Array1<f64>> {
+    check_finite("resample input", x.iter())?;
+    check_sampling_rate(sampling_rate)?;
+    check_sampling_rate(new_rate)?;
+    let npts = x.len();
+    let factor = sampling_rate / new_rate;
+    let num = (npts as f64 / factor) as usize;
+    if num == 0 {
+        return Err(CoreError::invalid(
+            "sampling_rate",
+            new_rate,
+            format!("resampled trace of {npts} samples would have no sample"),
+        ));
+    }
+    let fwd = RealFft::<f64>::new(npts)?;
+    let inv = RealFft::<f64>::new(num)?;
+    let mut spec = fwd.forward(x.as_slice().map_or_else(|| x.to_vec(), |s| s.to_vec()).as_slice())?;
+    if hann {
+        // ifftshift(periodic Hann): bin k takes w[(k + npts/2) % npts].
+        let n = npts as f64;
+        for (k, v) in spec.iter_mut().enumerate() {
+            let j = ((k + npts / 2) % npts) as f64;
+            *v *= 0.5 - 0.5 * (2.0 * std::f64::consts::PI * j / n).cos();
+        }
+    }
+    let df = 1.0 / (npts as f64 * (1.0 / sampling_rate));
+    let d_large_f = 1.0 / num as f64 * new_rate;
+    let mut out_spec: Vec<Complex64> = (0..inv.n_bins()).map(|k| interp_bin(&spec, df, d_large_f * k as f64)).collect();
+    let mut y = vec![0.0; num];
+    let mut scratch = inv.make_scratch();
+    inv.inverse_into(&mut out_spec, &mut y, &mut scratch)?;
+    let scale = num as f64 / npts as f64;
+    Ok(y.into_iter().map(|v| v * scale).collect())
+}
+
+/// `numpy.interp(f, df · [0, 1, …], spec)` for complex values: linear between grid points,
+/// clamped to the end values outside the grid.
+fn interp_bin(spec: &[Complex64], df: f64, f: f64) -> Complex64 {
+    let last = spec.len() - 1;
+    let grid = |j: usize| df * j as f64;
+    if f <= 0.0 {
+        return spec[0];
+    }
+    if f >= grid(last) {
+        return spec[last];
+    }
+    // Interval j with grid(j) <= f < grid(j + 1); the division only guesses it.
+    let mut j = ((f / df).floor() as usize).min(last - 1);
+    while j > 0 && grid(j) > f {
+        j -= 1;
+    }
+    while j + 1 < last && grid(j + 1) <= f {
+        j += 1;
+    }
+    let (x0, x1) = (grid(j), grid(j + 1));
+    if f == x0 {
+        return spec[j];
+    }
+    let lerp = |a: f64, b: f64| (b - a) / (x1 - x0) * (f - x0) + a;
+    Complex64::new(lerp(spec[j].re, spec[j + 1].re), lerp(spec[j].im, spec[j + 1].im))
+}
+
+/// [`resample_obspy`] for a trace: ObsPy's `tr.resample(sampling_rate)` (with `hann = true`).
+pub fn resample_trace_obspy(trace: &Trace, sampling_rate: f64, hann: bool) -> Result<Trace> {
+    let mut out = trace.with_data(resample_obspy(trace.data(), trace.sampling_rate(), sampling_rate, hann)?)?;
+    out.set_sampling_rate(sampling_rate)?;
+    Ok(out)
+}
+
 /// Order and normalised stop-band edge of ObsPy's automatic decimation filter
 /// (`lowpass_cheby_2(freq = fs/2/factor, maxorder=12)`): Chebyshev II with 96 dB stop-band
 /// attenuation, stop-band edge at the new Nyquist frequency and the pass-band edge lowered by 1 %

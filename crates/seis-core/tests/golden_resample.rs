@@ -6,7 +6,9 @@
 //! Decimation adds the IIR recursion of a Chebyshev filter designed to ~1e-13 (its zeros lie on
 //! the unit circle); 1e-10 of the peak.
 
-use seis_core::resample::{Resampler, decimate, decimate_iir, decimate_trace, resample, resample_trace};
+use seis_core::resample::{
+    Resampler, decimate, decimate_iir, decimate_trace, resample, resample_obspy, resample_trace, resample_trace_obspy,
+};
 use seis_core::{Trace, UtcTime};
 use seisml_testkit::{Golden, Tolerance, json};
 
@@ -72,4 +74,26 @@ fn decimation_matches_obspy_and_scipy() {
     assert!(decimate(x.view(), 17).is_err());
     assert!(decimate(x.view(), 0).is_err());
     assert_eq!(decimate(x.view(), 1).unwrap(), x);
+}
+
+#[test]
+fn obspy_trace_resample_matches_obspy() {
+    let cases = json("seis-core", "obspy_resample.json");
+    let mut g = Golden::open("seis-core", "obspy_resample.npz");
+    let t0 = UtcTime::parse("2020-01-01T00:00:00Z").unwrap();
+    for case in cases.as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let x = g.array1(case["input"].as_str().unwrap());
+        let fs = case["sampling_rate"].as_f64().unwrap();
+        let new_rate = case["new_rate"].as_f64().unwrap();
+        let hann = case["window"].as_str() == Some("hann");
+        let e = g.array1(name);
+        let y = resample_obspy(x.view(), fs, new_rate, hann).unwrap();
+        assert_eq!(y.len() as u64, case["npts_out"].as_u64().unwrap(), "{name}");
+        Tolerance::scaled(1e-12, 1e-12, e.view()).assert_close(name, y.view(), e.view());
+        let tr = Trace::from_id("XX.STA..HHZ", x, fs, t0).unwrap();
+        let out = resample_trace_obspy(&tr, new_rate, hann).unwrap();
+        assert_eq!(out.sampling_rate(), new_rate);
+        assert_eq!(out.data(), y.view());
+    }
 }

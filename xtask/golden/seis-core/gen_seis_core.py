@@ -176,7 +176,10 @@ def gen_stalta(rng):
     for nsta, nlta in [(50, 500), (10, 100), (1, 2), (100, 1000), (300, 3000)]:
         arrays[f"classic_{nsta}_{nlta}"] = otrig.classic_sta_lta(x, nsta, nlta)
         arrays[f"classic_py_{nsta}_{nlta}"] = otrig.classic_sta_lta_py(x, nsta, nlta)
-        arrays[f"recursive_{nsta}_{nlta}"] = otrig.recursive_sta_lta(x, nsta, nlta)
+        # ObsPy's C routine leaves the output unzeroed (and element 0 uninitialised) when
+        # nlta = len(x); the pure-Python routine defines that case (all zeros).
+        recursive = otrig.recursive_sta_lta if nlta < n else otrig.recursive_sta_lta_py
+        arrays[f"recursive_{nsta}_{nlta}"] = recursive(x, nsta, nlta)
         cases.append(dict(nsta=nsta, nlta=nlta))
     triggers = []
     cft = arrays["recursive_50_500"]
@@ -230,6 +233,25 @@ def gen_detrend_taper(rng):
         cosine_p=[0.0, 0.05, 0.1, 0.2, 0.5, 1.0]))
 
 
+def gen_obspy_resample(rng):
+    """ObsPy's Trace.resample: windowed spectrum, linear interpolation onto the new bins."""
+    arrays = {}
+    cases = []
+    for npts in [1000, 999]:
+        x = signal_like(rng, npts, 100.0)
+        arrays[f"x_{npts}"] = x
+        for new_rate in [50.0, 40.0, 250.0, 33.3, 99.0, 100.0]:
+            for window in ["hann", None]:
+                tr = Trace(data=x.copy(), header=dict(sampling_rate=100.0))
+                tr.resample(new_rate, window=window)
+                name = f"obspy_{npts}_{new_rate}_{window}"
+                arrays[name] = tr.data
+                cases.append(dict(name=name, input=f"x_{npts}", sampling_rate=100.0, new_rate=new_rate,
+                                  window=window, npts_out=int(tr.stats.npts)))
+    save("obspy_resample.npz", **arrays)
+    save_json("obspy_resample.json", cases)
+
+
 def main():
     rng = np.random.default_rng(SEED)
     gen_filters(rng)
@@ -239,6 +261,7 @@ def main():
     gen_stalta(rng)
     gen_envelope(rng)
     gen_detrend_taper(rng)
+    gen_obspy_resample(rng)
     save_json("versions.json", dict(numpy=np.__version__, scipy=scipy.__version__, obspy=obspy.__version__,
                                     seed=SEED))
 
