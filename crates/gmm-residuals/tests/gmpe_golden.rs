@@ -71,6 +71,9 @@ fn all_models_match_hazardlib() {
         "ESHM20ShallowCrustVLowStressSlowAtten",
         "BooreEtAl2014",
         "CauzziEtAl2014",
+        "CauzziEtAl2014NoSOF",
+        "CauzziEtAl2014FixedVs30",
+        "CauzziEtAl2014Eurocode8NoSOF",
         "LanzanoEtAl2019_RJB_OMO",
         "LanzanoEtAl2019_RUP_OMO",
     ];

@@ -41,6 +41,9 @@ MODELS = [
     ("BooreEtAl2014CaliforniaBasin", "[BooreEtAl2014CaliforniaBasin]", MAGS),
     ("BooreEtAl2014JapanBasin", "[BooreEtAl2014JapanBasin]", MAGS),
     ("CauzziEtAl2014", "[CauzziEtAl2014]", MAGS),
+    ("CauzziEtAl2014NoSOF", "[CauzziEtAl2014NoSOF]", MAGS),
+    ("CauzziEtAl2014FixedVs30", "[CauzziEtAl2014FixedVs30]", MAGS),
+    ("CauzziEtAl2014Eurocode8NoSOF", "[CauzziEtAl2014Eurocode8NoSOF]", MAGS),
     ("LanzanoEtAl2019_RJB_OMO", "[LanzanoEtAl2019_RJB_OMO]", MAGS),
     ("LanzanoEtAl2019_RUP_OMO", "[LanzanoEtAl2019_RUP_OMO]", MAGS),
 ]

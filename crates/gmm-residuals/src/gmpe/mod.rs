@@ -19,12 +19,13 @@ mod kotha_2020;
 mod lanzano_2019;
 mod plan;
 #[allow(clippy::approx_constant, clippy::excessive_precision, clippy::unreadable_literal)]
+#[rustfmt::skip]
 mod tables;
 
 pub use akkar_bommer_2010::AkkarBommer2010;
 pub use bindi_2011::BindiEtAl2011;
 pub use boore_2014::{BooreBasin, BooreEtAl2014};
-pub use cauzzi_2014::CauzziEtAl2014;
+pub use cauzzi_2014::{CauzziEtAl2014, CauzziSite};
 pub use context::{Contexts, Input};
 pub use kotha_2020::{Eshm20Branch, KothaEtAl2020, KothaVariant};
 pub use lanzano_2019::{LanzanoDistance, LanzanoEtAl2019};
@@ -114,7 +115,15 @@ pub fn model_by_name(name: &str) -> Result<Box<dyn Gmpe>> {
         "KothaEtAl2020Site" => Box::new(KothaEtAl2020::new(KothaVariant::Site)),
         "KothaEtAl2020ESHM20" => Box::new(KothaEtAl2020::new(KothaVariant::Eshm20)),
         "BooreEtAl2014" => Box::new(BooreEtAl2014::default()),
-        "CauzziEtAl2014" => Box::new(CauzziEtAl2014),
+        "CauzziEtAl2014" => Box::new(CauzziEtAl2014::default()),
+        "CauzziEtAl2014NoSOF" => Box::new(CauzziEtAl2014 { site: CauzziSite::PeriodDependentReference, sof: false }),
+        "CauzziEtAl2014FixedVs30" => Box::new(CauzziEtAl2014 { site: CauzziSite::FixedVs30, sof: true }),
+        "CauzziEtAl2014FixedVs30NoSOF" => Box::new(CauzziEtAl2014 { site: CauzziSite::FixedVs30, sof: false }),
+        "CauzziEtAl2014Eurocode8" => Box::new(CauzziEtAl2014 { site: CauzziSite::Eurocode8, sof: true }),
+        "CauzziEtAl2014Eurocode8NoSOF" => Box::new(CauzziEtAl2014 { site: CauzziSite::Eurocode8, sof: false }),
+        "BooreEtAl2014NoSOF" => Box::new(BooreEtAl2014 { basin: BooreBasin::None, sof: false }),
+        "BooreEtAl2014CaliforniaBasin" => Box::new(BooreEtAl2014 { basin: BooreBasin::California, sof: true }),
+        "BooreEtAl2014JapanBasin" => Box::new(BooreEtAl2014 { basin: BooreBasin::Japan, sof: true }),
         "LanzanoEtAl2019_RJB_OMO" => Box::new(LanzanoEtAl2019::new(LanzanoDistance::Rjb)),
         "LanzanoEtAl2019_RUP_OMO" => Box::new(LanzanoEtAl2019::new(LanzanoDistance::Rrup)),
         other => {
