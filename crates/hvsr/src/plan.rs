@@ -30,6 +30,14 @@ pub struct HvsrPlan {
     smoother: SmoothingOperator,
     taper: Vec<f64>,
     rotations: Vec<(f64, f64)>,
+    /// FFT bins the smoothing operator reads; magnitudes are only formed there.
+    support: std::ops::Range<usize>,
+}
+
+/// |z| as √(re² + im²) (hypot is several times slower; the difference is an ulp or two).
+#[inline]
+fn abs(z: Complex<f64>) -> f64 {
+    (z.re * z.re + z.im * z.im).sqrt()
 }
 
 /// hvsrpy's FFT length: the smallest power of two strictly greater than `n`, at least `minimum`.
@@ -123,7 +131,9 @@ impl HvsrPlan {
         let taper = Taper::Tukey { alpha: params.taper_width }.window(window_samples)?.to_vec();
         let rotations =
             params.horizontal.azimuths().iter().map(|a| (a.to_radians().cos(), a.to_radians().sin())).collect();
+        let support = smoother.support();
         Ok(Self {
+            support,
             params,
             sampling_rate,
             window_samples,
@@ -255,7 +265,9 @@ impl HvsrPlan {
         let outs: Vec<WindowOut> = windows
             .par_iter()
             .map_init(|| self.scratch(), |s, &(start, len)| self.window(&data, start, len, s))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Vec<Result<_>>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?; // first error in window order, whatever the threads did
 
         let nw = windows.len();
         let nf = self.params.frequencies.len();
@@ -316,8 +328,11 @@ impl HvsrPlan {
                     }
                     let mut curves = Vec::with_capacity(rot.len());
                     for &(cs, sn) in &rot {
-                        for (hk, (xn, xe)) in s.h.iter_mut().zip(s.spec[0].iter().zip(&s.spec[1])) {
-                            *hk = (xn * cs + xe * sn).norm();
+                        for (hk, (xn, xe)) in s.h[self.support.clone()]
+                            .iter_mut()
+                            .zip(s.spec[0][self.support.clone()].iter().zip(&s.spec[1][self.support.clone()]))
+                        {
+                            *hk = abs(xn * cs + xe * sn);
                         }
                         let mut hv = vec![0.0; nf];
                         self.smoother.apply_unchecked(&s.h, &mut hv);
@@ -327,7 +342,9 @@ impl HvsrPlan {
                     Ok((curves, pre))
                 },
             )
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Vec<Result<_>>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?; // first error in window order, whatever the threads did
         let status = self.pre_reject(outs.iter().map(|o| &o.1));
         let starts: Vec<usize> = windows.iter().map(|w| w.0).collect();
         let per_azimuth = (0..azimuths.len())
@@ -401,8 +418,9 @@ impl HvsrPlan {
             }
             buf[len..].fill(0.0);
             self.fft.forward_into(buf, &mut s.spec[c], &mut s.fft)?;
-            for (m, x) in s.mag[c].iter_mut().zip(&s.spec[c]) {
-                *m = x.norm();
+            let b = self.support.clone();
+            for (m, x) in s.mag[c][b.clone()].iter_mut().zip(&s.spec[c][b]) {
+                *m = abs(*x);
             }
         }
         Ok(PreStats { sta_lta, max_abs })
@@ -420,8 +438,11 @@ impl HvsrPlan {
         let smooth_components = p.component_spectra || (p.order == Order::SmoothThenCombine && !rotated);
         if rotated {
             for (a, &(cs, sn)) in self.rotations.iter().enumerate() {
-                for (hk, (xn, xe)) in s.h.iter_mut().zip(s.spec[0].iter().zip(&s.spec[1])) {
-                    *hk = (xn * cs + xe * sn).norm();
+                for (hk, (xn, xe)) in s.h[self.support.clone()]
+                    .iter_mut()
+                    .zip(s.spec[0][self.support.clone()].iter().zip(&s.spec[1][self.support.clone()]))
+                {
+                    *hk = abs(xn * cs + xe * sn);
                 }
                 self.smoother.apply_unchecked(&s.h, &mut s.smooth_az[a]);
             }
@@ -437,7 +458,8 @@ impl HvsrPlan {
         }
         match (p.order, rotated) {
             (Order::CombineThenSmooth, false) => {
-                for (hk, (a, b)) in s.h.iter_mut().zip(s.mag[0].iter().zip(&s.mag[1])) {
+                let b = self.support.clone();
+                for (hk, (a, b)) in s.h[b.clone()].iter_mut().zip(s.mag[0][b.clone()].iter().zip(&s.mag[1][b])) {
                     *hk = p.horizontal.combine(*a, *b);
                 }
                 if let Some([cn, ce]) = comps.as_mut() {

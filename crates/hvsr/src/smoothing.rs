@@ -311,6 +311,13 @@ impl SmoothingOperator {
         self.weights.len()
     }
 
+    /// The FFT bins any output frequency reads (`start..end`); bins outside never matter.
+    pub fn support(&self) -> std::ops::Range<usize> {
+        let start = self.rows.iter().filter(|r| r.len > 0).map(|r| r.start).min().unwrap_or(0);
+        let end = self.rows.iter().map(|r| r.start + r.len).max().unwrap_or(0);
+        start..end.max(start)
+    }
+
     /// Output frequencies whose band holds no FFT bin (their smoothed value is 0).
     pub fn empty_rows(&self) -> impl Iterator<Item = usize> + '_ {
         self.rows.iter().enumerate().filter(|(_, r)| r.len == 0).map(|(i, _)| i)
