@@ -5,7 +5,8 @@
 //!
 //! The decoder validates every header field and offset before touching the data, and does the
 //! Steim integration with wrapping arithmetic, so corrupted or truncated input yields an
-//! [`IoError::MiniSeed`] naming the record's byte offset, never a panic.
+//! [`IoError::MiniSeed`] naming the record's byte offset, never a panic. A failed Steim integrity
+//! check (last sample ≠ reverse integration constant) is reported in [`MseedData::warnings`].
 
 use crate::{IoError, Result};
 use miniseed_rs::{ByteOrder, EncodingFormat, MseedRecord, NanoTime, Samples};
@@ -125,6 +126,9 @@ pub struct MseedData {
     pub gaps: Vec<Gap>,
     /// Every record header, in file order.
     pub records: Vec<RecordHeader>,
+    /// Non-fatal findings, e.g. a Steim record whose last sample differs from its reverse
+    /// integration constant (libmseed and ObsPy warn and keep the data; so do we, here).
+    pub warnings: Vec<String>,
 }
 
 impl MseedData {
@@ -227,7 +231,7 @@ enum Decoded {
 }
 
 /// Decode the record starting at `offset` of `buf`. Returns the header and samples.
-fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded)> {
+fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded, Option<String>)> {
     let b = &buf[offset..];
     let err = |r: String| IoError::mseed(offset, r);
     if b.len() < 48 {
@@ -315,7 +319,7 @@ fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded)> {
         }
         &b[data_offset..record_length]
     };
-    let decoded = decode_data(data, encoding, n_samples, data_little).map_err(err)?;
+    let (decoded, warning) = decode_data(data, encoding, n_samples, data_little).map_err(err)?;
     let mut start = UtcTime::from_year_doy(i32::from(year), u32::from(doy), u32::from(hour), u32::from(minute), 0, 0)
         .map_err(|e| err(e.to_string()))?;
     let mut ns = i64::from(second) * 1_000_000_000 + i64::from(fract) * 100_000 + i64::from(micro) * 1_000;
@@ -333,10 +337,15 @@ fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded)> {
         encoding,
         quality: b[6] as char,
     };
-    Ok((header, decoded))
+    Ok((header, decoded, warning))
 }
 
-fn decode_data(d: &[u8], enc: Encoding, n: usize, little: bool) -> std::result::Result<Decoded, String> {
+fn decode_data(
+    d: &[u8],
+    enc: Encoding,
+    n: usize,
+    little: bool,
+) -> std::result::Result<(Decoded, Option<String>), String> {
     let need = |size: usize| -> std::result::Result<(), String> {
         if n.checked_mul(size).is_none_or(|b| b > d.len()) {
             Err(format!("{n} samples of {size} bytes do not fit in {} data bytes", d.len()))
@@ -344,43 +353,54 @@ fn decode_data(d: &[u8], enc: Encoding, n: usize, little: bool) -> std::result::
             Ok(())
         }
     };
-    Ok(match enc {
-        Encoding::Int16 => {
-            need(2)?;
-            Decoded::Int((0..n).map(|i| be16(d, 2 * i, little) as i16 as i32).collect())
-        }
-        Encoding::Int32 => {
-            need(4)?;
-            Decoded::Int((0..n).map(|i| be32(d, 4 * i, little) as i32).collect())
-        }
-        Encoding::Float32 => {
-            need(4)?;
-            let v: Vec<f32> = (0..n).map(|i| f32::from_bits(be32(d, 4 * i, little))).collect();
-            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                return Err(format!("non-finite float32 sample at index {i}"));
+    Ok((
+        match enc {
+            Encoding::Int16 => {
+                need(2)?;
+                Decoded::Int((0..n).map(|i| be16(d, 2 * i, little) as i16 as i32).collect())
             }
-            Decoded::F32(v)
-        }
-        Encoding::Float64 => {
-            need(8)?;
-            let v: Vec<f64> = (0..n)
-                .map(|i| {
-                    let hi = u64::from(be32(d, 8 * i, little));
-                    let lo = u64::from(be32(d, 8 * i + 4, little));
-                    f64::from_bits(if little { (lo << 32) | hi } else { (hi << 32) | lo })
-                })
-                .collect();
-            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                return Err(format!("non-finite float64 sample at index {i}"));
+            Encoding::Int32 => {
+                need(4)?;
+                Decoded::Int((0..n).map(|i| be32(d, 4 * i, little) as i32).collect())
             }
-            Decoded::F64(v)
-        }
-        Encoding::Steim1 | Encoding::Steim2 => Decoded::Int(decode_steim(d, n, little, enc == Encoding::Steim2)?),
-    })
+            Encoding::Float32 => {
+                need(4)?;
+                let v: Vec<f32> = (0..n).map(|i| f32::from_bits(be32(d, 4 * i, little))).collect();
+                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                    return Err(format!("non-finite float32 sample at index {i}"));
+                }
+                Decoded::F32(v)
+            }
+            Encoding::Float64 => {
+                need(8)?;
+                let v: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let hi = u64::from(be32(d, 8 * i, little));
+                        let lo = u64::from(be32(d, 8 * i + 4, little));
+                        f64::from_bits(if little { (lo << 32) | hi } else { (hi << 32) | lo })
+                    })
+                    .collect();
+                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                    return Err(format!("non-finite float64 sample at index {i}"));
+                }
+                Decoded::F64(v)
+            }
+            Encoding::Steim1 | Encoding::Steim2 => {
+                let (v, w) = decode_steim(d, n, little, enc == Encoding::Steim2)?;
+                return Ok((Decoded::Int(v), w));
+            }
+        },
+        None,
+    ))
 }
 
 /// Steim-1/2 decoding with wrapping integration and a check of the reverse integration constant.
-fn decode_steim(d: &[u8], n: usize, little: bool, steim2: bool) -> std::result::Result<Vec<i32>, String> {
+fn decode_steim(
+    d: &[u8],
+    n: usize,
+    little: bool,
+    steim2: bool,
+) -> std::result::Result<(Vec<i32>, Option<String>), String> {
     let frames = d.len() / 64;
     if frames == 0 {
         return Err("no Steim frame in the data section".into());
@@ -441,12 +461,13 @@ fn decode_steim(d: &[u8], n: usize, little: bool, steim2: bool) -> std::result::
         }
         out.push(acc);
     }
-    if let Some(&last) = out.last()
-        && last != xn
-    {
-        return Err(format!("Steim integrity check failed: last sample {last} != reverse integration constant {xn}"));
-    }
-    Ok(out)
+    let warning = match out.last() {
+        Some(&last) if last != xn => {
+            Some(format!("Steim integrity check failed: last sample {last} != reverse integration constant {xn}"))
+        }
+        _ => None,
+    };
+    Ok((out, warning))
 }
 
 /// Decode a miniSEED file held in memory: every record, merged into traces, with gaps.
@@ -459,6 +480,7 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
         next: i64, // expected start of the next record, ns
     }
     let mut records = Vec::new();
+    let mut warnings = Vec::new();
     let mut pieces: Vec<(RecordHeader, Vec<f64>, usize)> = Vec::new(); // header of first record, samples, n_records
     let mut open: Vec<Open> = Vec::new();
     let mut offset = 0;
@@ -466,7 +488,10 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
         if bytes[offset..].iter().all(|&b| b == 0) {
             break; // zero padding at the end (some writers pad to a block size)
         }
-        let (h, data) = decode_record(bytes, offset)?;
+        let (h, data, warning) = decode_record(bytes, offset)?;
+        if let Some(w) = warning {
+            warnings.push(format!("record at byte {offset}: {w}"));
+        }
         offset += h.record_length;
         if h.n_samples == 0 {
             records.push(h);
@@ -515,7 +540,7 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
         traces.push(MseedTrace { trace, encoding: h.encoding, record_length: h.record_length, n_records });
     }
     let gaps = find_gaps(traces.iter().map(|t| &t.trace));
-    Ok(MseedData { traces, gaps, records })
+    Ok(MseedData { traces, gaps, records, warnings })
 }
 
 /// Read a miniSEED file.
