@@ -59,6 +59,25 @@ proptest! {
     }
 }
 
+/// Averaging at scale T makes first-order coefficients stable to shifts much smaller than T.
+#[test]
+fn first_order_is_stable_to_small_time_shifts() {
+    let n = 4096;
+    let x = signal(3, n + 8);
+    let plan = Scattering1DParams::new(7).q(&[8, 1]).max_order(1).plan(n).unwrap();
+    let s0 = plan.transform(x.slice(s![..n]).into_dyn()).unwrap();
+    let s4 = plan.transform(x.slice(s![4..n + 4]).into_dyn()).unwrap();
+    let norm = |a: ndarray::ArrayView2<f64>| a.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let a = s0.view().into_dimensionality::<ndarray::Ix2>().unwrap();
+    let b = s4.view().into_dimensionality::<ndarray::Ix2>().unwrap();
+    // Interior frames only (edges see different reflect padding).
+    let f = plan.frames();
+    let ai = a.slice(s![1.., 2..f - 2]);
+    let bi = b.slice(s![1.., 2..f - 2]);
+    let rel = norm((&ai - &bi).view()) / norm(ai);
+    assert!(rel < 0.1, "relative change {rel} for a 4-sample shift with T = 128");
+}
+
 #[test]
 fn third_order_extends_second_order() {
     let n = 1000;

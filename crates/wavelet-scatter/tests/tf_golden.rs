@@ -44,6 +44,10 @@ fn superlets_match_syncopy() {
         let got = plan.transform(x.view()).unwrap();
         assert_eq!(got.shape(), expected.shape(), "{name}");
         Tolerance::scaled(1e-6, 1e-5, expected.view()).assert_close(name, got.view(), expected.view());
+        let max = expected.iter().fold(0.0f64, |m, v| m.max(*v));
+        let rel =
+            got.iter().zip(expected.iter()).fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / (b.abs() + 1e-6 * max)));
+        eprintln!("{name}: max |diff| / (|syncopy| + 1e-6·max) = {rel:.2e}");
     }
 }
 
