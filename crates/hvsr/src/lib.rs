@@ -54,6 +54,21 @@
 //! and V are smoothed (hvsrpy and Geopsy; [`Order::CombineThenSmooth`]); the smoothed spectrum
 //! of every component is returned as well ([`ComponentSpectra`]).
 //! [`Order::SmoothThenCombine`] smooths each component first.
+//!
+//! Other entry points: [`HvsrPlan::process_stream`] (one trace per component, trimmed to the
+//! common span), [`HvsrPlan::process_arrays`], [`HvsrPlan::process_azimuthal`] (hvsrpy's
+//! azimuthal H/V with Cheng et al. 2020 weights, [`AzimuthalHvsr`]) and [`Hvsr::analyze`]
+//! (rejection, statistics, peaks, SESAME and features of curves computed elsewhere).
+//!
+//! Conventions copied from hvsrpy for parity (see `docs` of each item): windows of
+//! `int(T/dt) + 1` samples sharing their boundary sample ([`Windowing::SharedBoundary`]); FFT
+//! length the power of two strictly above the window length and at least 2^15
+//! ([`FftLength::Hvsrpy`]); Konno–Ohmachi truncated at |b·log10(f/fc)| ≤ 3; highest
+//! `find_peaks` peak per curve, search-range limits at the nearest frequencies (upper one
+//! exclusive for peaks, inclusive for SESAME); windows without a peak are invalid; SESAME on
+//! the lognormal curves with the normal σ of the window peak frequencies. Departures: FDWRA
+//! reports non-convergence ([`FdwraOutcome::NotConverged`]) instead of failing, and can
+//! re-admit windows; every rejected window keeps its [`RejectionReason`].
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]

@@ -12,6 +12,7 @@ Prints one JSON object on its last line.
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,11 +52,12 @@ def main():
     exec(PIPELINE, ns_)
     pipeline = ns_["pipeline"]
     pipeline(ns, ew, vt, FS)  # warm-up (numba compile / cache)
-    times = []
+    times, cpu = [], []
     for _ in range(5):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         pipeline(ns.copy(), ew.copy(), vt.copy(), FS)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     steady = float(np.median(times))
 
     with tempfile.TemporaryDirectory() as d:
@@ -64,11 +66,16 @@ def main():
         script = os.path.join(d, "whole.py")
         with open(script, "w") as f:
             f.write(PIPELINE + f"\nx = np.load({path!r})\npipeline(x[0], x[1], x[2], {FS})\n")
-        whole = []
+        whole, whole_cpu = [], []
         for _ in range(3):
             t0 = time.perf_counter()
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run([sys.executable, script], check=True)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             whole.append(time.perf_counter() - t0)
+            whole_cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+    # CPU seconds (less sensitive to a shared machine than wall time), for the notes
+    print(f"cpu: steady median {np.median(cpu):.4f} s, whole median {np.median(whole_cpu):.3f} s")
     print(json.dumps({"hvsr_1h_steady": steady, "hvsr_1h_whole": float(np.median(whole))}))
 
 
