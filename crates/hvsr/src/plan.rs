@@ -264,6 +264,7 @@ impl HvsrPlan {
         let windows = self.windows(n)?;
         let outs: Vec<WindowOut> = windows
             .par_iter()
+            .with_min_len(4) // fewer jobs: each one allocates its FFT buffers once
             .map_init(|| self.scratch(), |s, &(start, len)| self.window(&data, start, len, s))
             .collect::<Vec<Result<_>>>()
             .into_iter()
@@ -316,6 +317,7 @@ impl HvsrPlan {
         let nf = self.params.frequencies.len();
         let outs: Vec<(Vec<Vec<f64>>, PreStats)> = windows
             .par_iter()
+            .with_min_len(4) // fewer jobs: each one allocates its FFT buffers once
             .enumerate()
             .map_init(
                 || self.scratch(),
