@@ -538,12 +538,7 @@ impl WaveformDataset {
                     .ds
                     .read_f64_rows(first.start as u64, first.len as u64)
                     .map_err(|e| IoError::hdf5(&chunk.path, obj(), e))?;
-                let mut sub_shape = block.shape.clone();
-                sub_shape[0] = first.len;
-                check_len(&raw, &sub_shape, &info.name)?;
-                let mut sub_sel = sel.clone();
-                sub_sel[0] = Resolved { start: 0, ..*first };
-                select(&raw, &sub_shape, &sub_sel)?
+                return self.assemble(row, &block, &sel, &raw, first.start);
             }
             _ => {
                 let raw = block.ds.read_f64().map_err(|e| IoError::hdf5(&chunk.path, obj(), e))?;
@@ -551,9 +546,41 @@ impl WaveformDataset {
                 select(&raw, &block.shape, &sel)?
             }
         };
+        self.finish_raw(row, data, shape)
+    }
+
+    /// Cut trace `row` out of `raw`, the rows `first_row..` of its block (first dimension).
+    fn assemble(
+        &self,
+        row: usize,
+        block: &Block,
+        sel: &[Resolved],
+        raw: &[f64],
+        first_row: usize,
+    ) -> Result<Arc<Array2<f64>>> {
+        let info = &self.shared.traces[row];
+        let inner: usize = block.shape[1..].iter().product();
+        let first = sel[0];
+        let a = (first.start - first_row) * inner;
+        let b = a + first.len * inner;
+        let part = raw.get(a..b).ok_or_else(|| IoError::ShapeMismatch {
+            what: format!("data read for trace {:?}", info.name),
+            expected: format!("{} values", b),
+            got: raw.len().to_string(),
+        })?;
+        let mut sub_shape = block.shape.clone();
+        sub_shape[0] = first.len;
+        let mut sub_sel = sel.to_vec();
+        sub_sel[0] = Resolved { start: 0, ..first };
+        let (data, shape) = select(part, &sub_shape, &sub_sel)?;
+        self.finish_raw(row, data, shape)
+    }
+
+    fn finish_raw(&self, row: usize, data: Vec<f64>, shape: Vec<usize>) -> Result<Arc<Array2<f64>>> {
+        let info = &self.shared.traces[row];
         if shape.len() != 2 {
             return Err(IoError::ShapeMismatch {
-                what: format!("trace {:?} (block {:?})", info.name, block.shape),
+                what: format!("trace {:?}", info.name),
                 expected: "2 dimensions (channels, samples)".into(),
                 got: format!("{shape:?}"),
             });
@@ -578,8 +605,13 @@ impl WaveformDataset {
 
     /// Resample and reorder one stored trace.
     fn process(&self, row: usize, target: Option<f64>) -> Result<Array2<f64>> {
-        let info = &self.shared.traces[row];
         let raw = self.raw_trace(row)?;
+        self.process_raw(row, &raw, target)
+    }
+
+    fn process_raw(&self, row: usize, raw: &Array2<f64>, target: Option<f64>) -> Result<Array2<f64>> {
+        let info = &self.shared.traces[row];
+        let resampled;
         let wf = match target {
             Some(t) => {
                 if info.sampling_rate.is_nan() {
@@ -589,13 +621,14 @@ impl WaveformDataset {
                         reason: "resampling requested but the trace's sampling rate is unknown".into(),
                     });
                 }
-                resample_rows(raw.view(), info.sampling_rate, t, self.shared.options.resample_zerophase)?
+                resampled = resample_rows(raw.view(), info.sampling_rate, t, self.shared.options.resample_zerophase)?;
+                resampled.view()
             }
-            None => (*raw).clone(),
+            None => raw.view(),
         };
         match (&self.shared.options.component_order, &info.component_order) {
-            (Some(target), Some(source)) => self.reorder(wf.view(), source, target, &info.name),
-            _ => Ok(wf),
+            (Some(target), Some(source)) => self.reorder(wf, source, target, &info.name),
+            _ => Ok(wf.to_owned()),
         }
     }
 
