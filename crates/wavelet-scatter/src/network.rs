@@ -442,12 +442,15 @@ impl<T: Sample> ScatteringNetwork<T> {
         for k in 0..plan.n_filters {
             let path = parent * plan.n_filters + k;
             let psi = &plan.spectra[k * n..(k + 1) * n];
-            lev.y.fill(zero);
+            let mut prev = 0;
             for &(a, b) in &plan.support[k] {
+                lev.y[prev..a].fill(zero);
                 for ((y, s), p) in lev.y[a..b].iter_mut().zip(&lev.spec[a..b]).zip(&psi[a..b]) {
                     *y = *s * *p;
                 }
+                prev = b;
             }
+            lev.y[prev..].fill(zero);
             self.inverse.process_with_scratch(&mut lev.y, bufs.fft_scratch);
             let out = &mut dst[depth][(c * paths + path) * frames..(c * paths + path + 1) * frames];
             let region = &mut bufs.pool[..hi - lo];
