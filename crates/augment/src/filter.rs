@@ -5,7 +5,7 @@ use crate::error::{AugmentError, Result};
 use crate::sample::Sample;
 use ndarray::Axis;
 use rand::Rng;
-use seis_core::filter::{Band, PadType, SosFilter};
+use seis_core::filter::{Band, FiltfiltWork, PadType, SosFilter};
 use std::sync::RwLock;
 
 /// `scipy.signal.butter(order, band, output="sos", fs=sampling_rate)` applied per channel with
@@ -59,22 +59,30 @@ impl Filter {
 impl Augmentation for Filter {
     fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
         let f = self.plan(sample.sampling_rate)?;
-        let mut state = vec![[0.0; 2]; f.n_sections()];
         let n = sample.len();
-        if self.zero_phase {
-            let edge = f.default_padlen();
-            let mut buf = vec![0.0; n + 2 * edge];
-            for mut row in sample.waveform.axis_iter_mut(Axis(0)) {
-                f.filtfilt_into(row.view(), PadType::Odd, edge, &mut buf, &mut state)?;
-                row.iter_mut().zip(&buf[edge..edge + n]).for_each(|(o, v)| *o = *v);
-            }
-        } else {
-            let mut buf = vec![0.0; n];
-            for mut row in sample.waveform.axis_iter_mut(Axis(0)) {
-                buf.iter_mut().zip(row.iter()).for_each(|(b, v)| *b = *v);
-                state.iter_mut().for_each(|s| *s = [0.0; 2]);
-                f.sosfilt_inplace(&mut buf, &mut state);
-                row.iter_mut().zip(&buf).for_each(|(o, v)| *o = *v);
+        // Rows of a narrowed window are contiguous; other layouts go through a buffer.
+        let mut buf = Vec::new();
+        let mut work = FiltfiltWork::default();
+        let mut state = vec![[0.0; 2]; f.n_sections()];
+        let edge = f.default_padlen();
+        for mut row in sample.waveform.axis_iter_mut(Axis(0)) {
+            let mut run = |x: &mut [f64]| -> Result<()> {
+                if self.zero_phase {
+                    f.filtfilt_inplace(x, PadType::Odd, edge, &mut work)?;
+                } else {
+                    state.iter_mut().for_each(|s| *s = [0.0; 2]);
+                    f.sosfilt_inplace(x, &mut state);
+                }
+                Ok(())
+            };
+            match row.as_slice_mut() {
+                Some(x) => run(x)?,
+                None => {
+                    buf.clear();
+                    buf.extend(row.iter().copied());
+                    run(&mut buf[..n])?;
+                    row.iter_mut().zip(&buf).for_each(|(o, v)| *o = *v);
+                }
             }
         }
         Ok(())

@@ -60,6 +60,8 @@ mod normalize;
 mod rng;
 mod rotation;
 mod sample;
+#[cfg(feature = "seisbench-io")]
+mod seisbench;
 mod source;
 mod windows;
 pub mod zhu;

@@ -2,9 +2,9 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::{Result, check_range};
-use crate::rng::local_rng;
+use crate::rng::{local_rng, uniform};
 use crate::sample::Sample;
-use rand::{Rng, RngExt};
+use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 /// Adds white Gaussian noise with σ = U(scale.0, scale.1) · max(x), where max is the **signed**
@@ -34,7 +34,7 @@ impl Augmentation for GaussianNoise {
         if sample.waveform.is_empty() {
             return Ok(());
         }
-        let u = if self.scale.0 == self.scale.1 { self.scale.0 } else { rng.random_range(self.scale.0..self.scale.1) };
+        let u = uniform(rng, self.scale);
         let peak = sample.waveform.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
         let sigma = u * peak;
         let mut local = local_rng(rng);

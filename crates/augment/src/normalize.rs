@@ -2,7 +2,7 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::Result;
-use crate::sample::Sample;
+use crate::sample::{Sample, peak_abs};
 use ndarray::{ArrayViewMut1, Axis};
 use rand::Rng;
 use seis_core::detrend::{demean_inplace, detrend_linear_inplace};
@@ -69,7 +69,7 @@ fn with_row_slice(mut row: ArrayViewMut1<f64>, f: impl FnOnce(&mut [f64])) {
 
 fn divisor(values: &[f64], kind: AmpNorm, eps: f64) -> f64 {
     match kind {
-        AmpNorm::Peak => values.iter().fold(0.0f64, |m, v| m.max(v.abs())) + eps,
+        AmpNorm::Peak => peak_abs(values) + eps,
         AmpNorm::Std => {
             let n = values.len() as f64;
             let mean = values.iter().sum::<f64>() / n;

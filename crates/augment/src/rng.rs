@@ -31,3 +31,9 @@ pub(crate) fn local_rng(rng: &mut dyn rand::Rng) -> SampleRng {
     rng.fill_bytes(&mut seed);
     SampleRng::from_seed(seed)
 }
+
+/// A draw from U(range.0, range.1), or range.0 when the range is a single point.
+pub(crate) fn uniform(rng: &mut dyn rand::Rng, range: (f64, f64)) -> f64 {
+    use rand::RngExt;
+    if range.0 == range.1 { range.0 } else { rng.random_range(range.0..range.1) }
+}

@@ -229,3 +229,8 @@ impl Sample {
         Ok(())
     }
 }
+
+/// `max |x|` over values (0 for none).
+pub(crate) fn peak_abs<'a>(x: impl IntoIterator<Item = &'a f64>) -> f64 {
+    x.into_iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}

@@ -9,8 +9,8 @@ mod common;
 use augment::{
     AddGap, AmpNorm, Augmentation, Band, ChannelDropout, DetectionLabeller, FixedWindow, LabelColumns, LabelShape,
     NormAxis, Normalize, OnOverlap, ProbabilisticLabeller, ProbabilisticPointLabeller, RandomArrayRotation,
-    RandomWindow, RotateHorizontalComponents, Sample, SampleSource, Selection, StandardLabeller, StepLabeller,
-    WindowAroundSample, WindowStrategy,
+    RandomWindow, RotateHorizontalComponents, Sample, SampleSource, Selection, SlidingWindow, StandardLabeller,
+    SteeredWindow, StepLabeller, WindowAroundSample, WindowStrategy,
 };
 use ndarray::{Array1, Array2, Ix1, Ix2};
 use rand::SeedableRng;
@@ -170,6 +170,16 @@ fn apply(op: &Value, s: &mut Sample, rng: &mut Pcg64Mcg) {
             AddGap { picks_in_gap_threshold: op.get("threshold").and_then(Value::as_f64), label_keys: vec!["y".into()] }
                 .insert_gap(s, op["start"].as_u64().expect("start") as usize, op["end"].as_u64().expect("end") as usize)
         }
+        "steered" => {
+            s.metadata.set_number("start_sample", op["start"].as_f64().expect("start"));
+            s.metadata.set_number("end_sample", op["end"].as_f64().expect("end"));
+            SteeredWindow {
+                windowlen: op["windowlen"].as_u64().map(|w| w as usize),
+                strategy: strategy(&op["strategy"]),
+            }
+            .apply(s, rng)
+            .expect("steered window")
+        }
         "roll" => RandomArrayRotation::default().rotate(s, op["shift"].as_u64().expect("shift") as usize),
         o => panic!("unknown op {o}"),
     }
@@ -205,6 +215,10 @@ fn seisbench_cases() {
             };
             tol.assert_close(&format!("{name}: waveform"), s.waveform.view(), x.view());
         }
+        if let Some(b) = c.get("borders") {
+            let got = [s.metadata.number("start_sample"), s.metadata.number("end_sample")];
+            assert_eq!(got, [b[0].as_f64(), b[1].as_f64()], "{name}: window borders");
+        }
         for (k, v) in c["meta_out"].as_object().expect("meta") {
             let got = s.metadata.number(k);
             assert_eq!(got, v.as_f64(), "{name}: metadata {k}");
@@ -232,6 +246,27 @@ fn seisbench_cases() {
         checked += 1;
     }
     assert!(checked >= 100, "only {checked} cases");
+}
+
+#[test]
+fn sliding_windows() {
+    let cases = json("augment", "cases.json");
+    let mut g = Golden::open("augment", "cases.npz");
+    let src = common::tiny_source();
+    for (i, c) in cases["sliding"].as_array().expect("sliding").iter().enumerate() {
+        let s = src.sample(c["trace"].as_u64().expect("trace") as usize).expect("sample");
+        let sw = SlidingWindow {
+            timestep: c["timestep"].as_u64().expect("step") as usize,
+            windowlen: c["windowlen"].as_u64().expect("wl") as usize,
+        };
+        let w = sw.windows(&s).expect("windows");
+        let x: ndarray::Array3<f64> = g.array_d::<ndarray::Ix3>(&format!("sliding{i}_x"));
+        assert_eq!(w.len(), x.shape()[0]);
+        for (j, win) in w.iter().enumerate() {
+            assert_eq!(win.waveform.view(), x.index_axis(ndarray::Axis(0), j), "sliding {i} window {j}");
+            assert_eq!(win.metadata.number("trace_P_arrival_sample"), c["P"][j].as_f64());
+        }
+    }
 }
 
 #[test]

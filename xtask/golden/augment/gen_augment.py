@@ -153,6 +153,12 @@ def build(op):
         aug = sbg.RandomWindow(low=op.get("low"), high=op.get("high"), windowlen=op["windowlen"],
                                strategy=op["strategy"])
         return lambda sd: _pinned(aug, sd, randint=[op["p0"]])
+    if k == "steered":
+        def steer(sd):
+            sd["_control_"] = {"start_sample": op["start"], "end_sample": op["end"]}
+            sbg.SteeredWindow(windowlen=op["windowlen"], strategy=op["strategy"])(sd)
+            del sd["_control_"]
+        return steer
     raise ValueError(k)
 
 
@@ -197,6 +203,9 @@ def main():
                                    "strategy": "pad", "p0": 50}])
     case("random_window_variable", 6, [{"op": "random_window", "low": 200, "high": 700, "windowlen": 800,
                                         "strategy": "variable"}])
+    for t, st, en, wl, strat in [(2, 500, 700, 600, "fail"), (2, 100, 300, 600, "fail"), (2, 1800, 2000, 900, "pad"),
+                                 (4, 200, 1000, 800, "fail"), (4, 300, 500, None, "fail"), (0, 10, 50, 3500, "pad")]:
+        case(f"steered_{t}_{st}_{wl}", t, [{"op": "steered", "start": st, "end": en, "windowlen": wl, "strategy": strat}])
     # normalisation
     for name, op in [("demean", {"demean": -1}), ("detrend", {"detrend": -1}), ("peak", {"amp": -1}),
                      ("std", {"amp": -1, "type": "std"}), ("peak_global", {"amp": (0, 1)}),
@@ -250,6 +259,9 @@ def main():
         for op in c["ops"]:
             build(op)(sd)
         x, meta = sd["X"]
+        if "window_borders" in sd:
+            borders = sd.pop("window_borders")[0]
+            c["borders"] = [int(b) for b in borders]
         # labeller cases: the window itself is covered by the window cases; keep the file small
         store_x = c["ops"][-1]["op"] not in LABELLERS
         if store_x:
@@ -265,8 +277,17 @@ def main():
             v = meta.get(k)
             mo[k] = None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
         out_cases.append(dict(c, meta_out=mo, outputs=outputs, shape=list(x.shape), has_x=store_x))
+    sliding = []
+    for t, step, wl in [(2, 300, 500), (6, 250, 700), (0, 1000, 1200)]:
+        sd = {"X": ds.get_sample(t)}
+        sbg.ChangeDtype(np.float64)(sd)
+        sbg.SlidingWindow(timestep=step, windowlen=wl)(sd)
+        x, meta = sd["X"]
+        arrays[f"sliding{len(sliding)}_x"] = x
+        sliding.append({"trace": t, "timestep": step, "windowlen": wl, "shape": list(x.shape),
+                        "P": [None if np.isnan(v) else float(v) for v in np.atleast_1d(meta[P])]})
     np.savez_compressed(OUT / "cases.npz", **arrays)
-    (OUT / "cases.json").write_text(json.dumps({"seisbench": "0.12.6", "cases": out_cases}, indent=1))
+    (OUT / "cases.json").write_text(json.dumps({"seisbench": "0.12.6", "cases": out_cases, "sliding": sliding}, indent=1))
     print(f"{len(cases)} cases written")
 
 

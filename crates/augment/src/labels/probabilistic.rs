@@ -69,10 +69,14 @@ fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f
             }
             let inv = 1.0 / (2.0 * sigma * sigma);
             let b = b as usize;
-            for (i, r) in row.iter_mut().enumerate().skip(a).take(b + 1 - a) {
-                let d = i as f64 - onset;
-                *r = r.max((-(d * d) * inv).exp());
-            }
+            let Some(out) = row.as_slice_mut() else {
+                for (i, r) in row.iter_mut().enumerate().skip(a).take(b + 1 - a) {
+                    let d = i as f64 - onset;
+                    *r = r.max((-(d * d) * inv).exp());
+                }
+                return;
+            };
+            gaussian_block(&mut out[a..=b], a as f64 - onset, inv, sigma >= 1.0);
         }
         LabelShape::Triangle => {
             for (i, r) in row.iter_mut().enumerate() {
@@ -91,6 +95,31 @@ fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f
                     *r = r.max(1.0);
                 }
             }
+        }
+    }
+}
+
+/// `out[j] = max(out[j], exp(−(d0 + j)² · inv))`. With `fast`, the exponential is exact at every
+/// 32nd sample and advanced in between by the ratio recurrence
+/// `g(d + 1) = g(d) · r(d)`, `r(d + 1) = r(d) · exp(−2 inv)` (relative error < 1e-13; the
+/// ratios cannot overflow for σ ≥ 1 within the non-underflowing range).
+fn gaussian_block(out: &mut [f64], d0: f64, inv: f64, fast: bool) {
+    if !fast {
+        for (j, r) in out.iter_mut().enumerate() {
+            let d = d0 + j as f64;
+            *r = r.max((-(d * d) * inv).exp());
+        }
+        return;
+    }
+    let c = (-2.0 * inv).exp();
+    for (k, chunk) in out.chunks_mut(32).enumerate() {
+        let d = d0 + (32 * k) as f64;
+        let mut g = (-(d * d) * inv).exp();
+        let mut r = (-(2.0 * d + 1.0) * inv).exp();
+        for v in chunk.iter_mut() {
+            *v = v.max(g);
+            g *= r;
+            r *= c;
         }
     }
 }

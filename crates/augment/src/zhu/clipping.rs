@@ -2,8 +2,10 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::{AugmentError, Result, check_range};
+use crate::rng::uniform;
+use crate::sample::peak_abs;
 use crate::sample::{Labels, Sample};
-use rand::{Rng, RngExt};
+use rand::Rng;
 
 /// Clips the waveform at ± `level · max|x|` (level drawn uniformly from `level`, relative to the
 /// peak of the whole window) and stores the unclipped waveform under `labels[target_key]` (rows =
@@ -33,7 +35,7 @@ impl SyntheticClipping {
             noise: None,
         };
         sample.labels.insert(self.target_key.clone(), target);
-        let peak = sample.waveform.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let peak = peak_abs(&sample.waveform);
         let c = level * peak;
         sample.waveform.mapv_inplace(|v| v.clamp(-c, c));
         sample.metadata.set_number("augment_clip_level", level);
@@ -42,8 +44,7 @@ impl SyntheticClipping {
 
 impl Augmentation for SyntheticClipping {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
-        let level =
-            if self.level.0 == self.level.1 { self.level.0 } else { rng.random_range(self.level.0..self.level.1) };
+        let level = uniform(rng, self.level);
         self.clip(sample, level);
         Ok(())
     }

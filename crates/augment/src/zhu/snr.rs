@@ -2,6 +2,7 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::{AugmentError, Result, check_range};
+use crate::rng::uniform;
 use crate::sample::Sample;
 use crate::source::SampleSource;
 use ndarray::{ArrayView2, Axis, s};
@@ -155,8 +156,7 @@ fn smallest_positive_root(a: f64, b: f64, c: f64) -> Option<f64> {
 
 impl Augmentation for AddNoiseAtSnr {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
-        let target =
-            if self.snr_db.0 == self.snr_db.1 { self.snr_db.0 } else { rng.random_range(self.snr_db.0..self.snr_db.1) };
+        let target = uniform(rng, self.snr_db);
         let mut rec = self.noise.sample(rng.random_range(0..self.noise.len()))?;
         let n = sample.len();
         if rec.n_channels() != sample.n_channels() || rec.len() < n {

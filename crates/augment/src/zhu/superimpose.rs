@@ -3,7 +3,7 @@
 use super::events::EventEnd;
 use crate::augmentation::Augmentation;
 use crate::error::{AugmentError, Result, check_range};
-use crate::sample::Sample;
+use crate::sample::{Sample, peak_abs};
 use crate::source::SampleSource;
 use ndarray::s;
 use rand::{Rng, RngExt};
@@ -78,10 +78,6 @@ impl SuperimposeEvent {
     }
 }
 
-fn peak(x: ndarray::ArrayView2<f64>) -> f64 {
-    x.iter().fold(0.0f64, |m, v| m.max(v.abs()))
-}
-
 impl Augmentation for SuperimposeEvent {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
         let other = self.source.sample(rng.random_range(0..self.source.len()))?;
@@ -115,7 +111,7 @@ impl Augmentation for SuperimposeEvent {
         let u: f64 = rng.random();
         let (l0, l1) = (self.ratio.0.log10(), self.ratio.1.log10());
         let ratio = 10f64.powf(l0 + u * (l1 - l0));
-        let (pk_here, pk_seg) = (peak(sample.waveform.view()), peak(seg));
+        let (pk_here, pk_seg) = (peak_abs(&sample.waveform), peak_abs(seg));
         let scale = if pk_seg > 0.0 { ratio * pk_here / pk_seg } else { 0.0 };
         if n == 0 {
             return Ok(());

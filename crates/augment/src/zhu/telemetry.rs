@@ -3,7 +3,8 @@
 use crate::augmentation::Augmentation;
 use crate::error::{AugmentError, Result, check_probability, check_range};
 use crate::gap::AddGap;
-use crate::sample::Sample;
+use crate::rng::uniform;
+use crate::sample::{Sample, peak_abs};
 use ndarray::s;
 use rand::{Rng, RngExt};
 
@@ -70,10 +71,6 @@ impl TelemetryGlitches {
     }
 }
 
-fn uniform(rng: &mut dyn Rng, r: (f64, f64)) -> f64 {
-    if r.0 == r.1 { r.0 } else { rng.random_range(r.0..r.1) }
-}
-
 impl Augmentation for TelemetryGlitches {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
         self.validate()?;
@@ -81,7 +78,7 @@ impl Augmentation for TelemetryGlitches {
         if n == 0 || c == 0 {
             return Ok(());
         }
-        let peak = sample.waveform.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let peak = peak_abs(&sample.waveform);
         let peak = if peak > 0.0 { peak } else { 1.0 };
         if rng.random::<f64>() < self.p_gap {
             let len = rng.random_range(self.gap_len.0..=self.gap_len.1).min(n);
