@@ -47,9 +47,9 @@ fn synthetic(seed: u64, n: usize, fs: f64) -> Array1<f64> {
         let amp = 5.0 + 15.0 * r(3);
         let lo = (centre - 4.0 * width).max(0.0) as usize;
         let hi = ((centre + 4.0 * width) as usize).min(n);
-        for k in lo..hi {
+        for (k, v) in x.iter_mut().enumerate().take(hi).skip(lo) {
             let t = k as f64;
-            x[k] += amp
+            *v += amp
                 * (-0.5 * ((t - centre) / width).powi(2)).exp()
                 * (2.0 * std::f64::consts::PI * freq * t / fs).cos();
         }
