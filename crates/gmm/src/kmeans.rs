@@ -218,10 +218,8 @@ impl KMeansValidParams {
         }
         let xs = x.as_slice().expect("standard layout");
         // Tolerance relative to the mean feature variance, as scikit-learn.
-        let mean = x.mean_axis(ndarray::Axis(0)).expect("non-empty");
         let var_mean = x.var_axis(ndarray::Axis(0), 0.0).mean().unwrap_or(0.0);
         let tol = p.tol * var_mean;
-        let _ = mean;
         let n_init = p.n_init.unwrap_or(match p.init {
             KMeansInit::Random => 10,
             _ => 1,
