@@ -96,7 +96,8 @@ const BUCKETS: usize = 256;
 /// (a few dozen values instead of thousands).
 fn select_by_buckets<T: Sample>(v: &mut [T], k: usize) -> (T, T) {
     let (min, max) = v.iter().fold((T::infinity(), T::neg_infinity()), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    if !(min >= T::zero()) || !(max > min) || !max.is_finite() {
+    let usable = min >= T::zero() && max > min && max.is_finite();
+    if !usable {
         return select_by_sorting(v, k);
     }
     // For non-negative floats the IEEE bit pattern is monotone: buckets of the bit offset are
