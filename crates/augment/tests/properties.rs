@@ -66,7 +66,9 @@ proptest! {
 
     /// A circular shift that moves the metadata gives the same labels as rotating the labels.
     #[test]
-    fn rotation_moves_labels(seed in 0u64..1000, p in 100.0f64..700.0, shift in 0usize..800) {
+    fn rotation_moves_labels(seed in 0u64..1000, p in 100.0f64..500.0, shift in 0usize..300) {
+        // picks that wrap around change their neighbours (the S tail normalises P), so keep them inside
+        prop_assume!(p + 50.0 + shift as f64 + 100.0 < 800.0);
         let base = synthetic(seed, 800, p, p + 50.0);
         let lab = ProbabilisticLabeller::default();
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
@@ -81,7 +83,7 @@ proptest! {
         // compare the P row near the moved pick (wrap-around makes far tails differ)
         let np = b.metadata.number(P).unwrap() as usize;
         for i in np.saturating_sub(20)..(np + 20).min(800) {
-            prop_assert!((la[[0, i]] - b.labels["y"].data[[0, i]]).abs() < 1e-9);
+            prop_assert!((la[[0, i]] - b.labels["y"].data[[0, i]]).abs() < 1e-9, "i {} np {} a {} b {} names {:?}", i, np, la[[0, i]], b.labels["y"].data[[0, i]], b.labels["y"].names);
         }
         prop_assert!((energy(&a.waveform) - energy(&base.waveform)).abs() <= 1e-9 * energy(&base.waveform));
     }

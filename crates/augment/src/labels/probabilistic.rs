@@ -147,23 +147,24 @@ impl ProbabilisticLabeller {
             }
         }
         if let Some(noise) = r.noise {
-            let rows = y.nrows();
-            for j in 0..w {
-                let mut sum = 0.0;
-                for i in 0..rows {
-                    sum += y[[i, j]];
-                }
-                let d = sum.max(1.0);
-                let mut s2 = 0.0;
-                for i in 0..rows {
-                    let v = y[[i, j]] / d;
-                    y[[i, j]] = v;
-                    if i != noise {
-                        s2 += v;
-                    }
-                }
-                y[[noise, j]] = 1.0 - s2;
+            // Column sums over the pick rows (the noise row is still 0), then
+            // y /= max(1, Σ) and Noise = 1 − Σ y — row-wise so the loops vectorise.
+            let mut sum = vec![0.0; w];
+            for row in y.rows() {
+                sum.iter_mut().zip(row.iter()).for_each(|(s, v)| *s += v);
             }
+            sum.iter_mut().for_each(|s| *s = s.max(1.0));
+            let mut total = vec![0.0; w];
+            for (i, mut row) in y.rows_mut().into_iter().enumerate() {
+                if i == noise {
+                    continue;
+                }
+                row.iter_mut().zip(&sum).zip(total.iter_mut()).for_each(|((v, d), t)| {
+                    *v /= d;
+                    *t += *v;
+                });
+            }
+            y.row_mut(noise).iter_mut().zip(&total).for_each(|(v, t)| *v = 1.0 - t);
         }
         Ok(Labels { names: r.names, data: y, noise: r.noise })
     }
