@@ -1,6 +1,6 @@
 //! Analytic signal (`scipy.signal.hilbert`) and envelope (`obspy.signal.filter.envelope`).
 
-use crate::validate::check_finite;
+use crate::validate::check_finite_view;
 use crate::{CoreError, Result};
 use ndarray::{Array1, ArrayView1};
 use num_complex::Complex64;
@@ -44,7 +44,7 @@ impl Hilbert {
     /// at DC (and at Nyquist for even lengths), doubled at positive and zeroed at negative
     /// frequencies.
     pub fn analytic(&self, x: ArrayView1<f64>) -> Result<Array1<Complex64>> {
-        check_finite("analytic signal input", x.iter())?;
+        check_finite_view("analytic signal input", x.view())?;
         let n = self.len();
         if x.len() != n {
             return Err(CoreError::ShapeMismatch {
@@ -77,13 +77,13 @@ impl Hilbert {
 
 /// Analytic signal of `x` (`scipy.signal.hilbert(x)`); plans a transform for this length.
 pub fn analytic_signal(x: ArrayView1<f64>) -> Result<Array1<Complex64>> {
-    check_finite("analytic signal input", x.iter())?;
+    check_finite_view("analytic signal input", x.view())?;
     Hilbert::new(x.len())?.analytic(x)
 }
 
 /// Envelope of `x` (`obspy.signal.filter.envelope(x)`): the modulus of the analytic signal,
 /// with the original samples as real part.
 pub fn envelope(x: ArrayView1<f64>) -> Result<Array1<f64>> {
-    check_finite("envelope input", x.iter())?;
+    check_finite_view("envelope input", x.view())?;
     Hilbert::new(x.len())?.envelope(x)
 }

@@ -3,7 +3,7 @@
 
 use crate::fft::RealFft;
 use crate::filter::{SosFilter, cheb2ord_lowpass, cheby1_lowpass_sos, cheby2_lowpass_sos};
-use crate::validate::{check_finite, check_sampling_rate};
+use crate::validate::{check_finite_view, check_sampling_rate, finite_copy};
 use crate::{CoreError, Result, Trace};
 use ndarray::{Array1, ArrayView1};
 use num_complex::Complex64;
@@ -45,7 +45,6 @@ impl Resampler {
 
     /// Resample `x` (length [`Resampler::n_in`]).
     pub fn apply(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
-        check_finite("resample input", x.iter())?;
         if x.len() != self.n_in() {
             return Err(CoreError::ShapeMismatch {
                 what: "resample input",
@@ -53,7 +52,7 @@ impl Resampler {
                 got: x.len().to_string(),
             });
         }
-        let mut buf = x.to_vec();
+        let mut buf = finite_copy("resample input", x)?;
         let mut out = vec![0.0; self.n_out()];
         let mut work = ResampleWork::new(self);
         self.apply_into(&mut buf, &mut out, &mut work)?;
@@ -109,7 +108,6 @@ impl ResampleWork {
 
 /// `scipy.signal.resample(x, num)`: FFT resampling of `x` to `num` samples.
 pub fn resample(x: ArrayView1<f64>, num: usize) -> Result<Array1<f64>> {
-    check_finite("resample input", x.iter())?;
     Resampler::new(x.len(), num)?.apply(x)
 }
 
@@ -140,7 +138,7 @@ pub fn resample_trace(trace: &Trace, sampling_rate: f64) -> Result<Trace> {
 /// value, as `numpy.interp` does), then transformed back. The window makes this a smooth
 /// low-pass; without it the method is close to [`resample`] but not identical to it.
 pub fn resample_obspy(x: ArrayView1<f64>, sampling_rate: f64, new_rate: f64, hann: bool) -> Result<Array1<f64>> {
-    check_finite("resample input", x.iter())?;
+    check_finite_view("resample input", x.view())?;
     check_sampling_rate(sampling_rate)?;
     check_sampling_rate(new_rate)?;
     let npts = x.len();
@@ -236,7 +234,7 @@ pub fn obspy_decimation_design(factor: usize) -> Result<(usize, f64)> {
 /// `factor`-th sample starting with the first. `factor = 1` returns a copy; factors above 16 are
 /// an error (ObsPy: "automatic filter design is unstable").
 pub fn decimate(x: ArrayView1<f64>, factor: usize) -> Result<Array1<f64>> {
-    check_finite("decimate input", x.iter())?;
+    check_finite_view("decimate input", x.view())?;
     if factor == 1 {
         return Ok(x.to_owned());
     }
@@ -257,7 +255,7 @@ pub fn decimate_trace(trace: &Trace, factor: usize) -> Result<Trace> {
 /// (0.05 dB ripple, corner at 0.8 × the new Nyquist frequency), applied with
 /// `sosfiltfilt` (`zero_phase = true`, scipy's default) or causally, then every `q`-th sample.
 pub fn decimate_iir(x: ArrayView1<f64>, q: usize, zero_phase: bool) -> Result<Array1<f64>> {
-    check_finite("decimate input", x.iter())?;
+    check_finite_view("decimate input", x.view())?;
     if q == 0 {
         return Err(CoreError::invalid("q", q, "decimation factor must be ≥ 1"));
     }

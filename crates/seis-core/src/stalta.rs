@@ -1,6 +1,6 @@
 //! Short-term / long-term average ratios and trigger onsets, as `obspy.signal.trigger`.
 
-use crate::validate::check_finite;
+use crate::validate::check_finite_view;
 use crate::{CoreError, Result};
 use ndarray::{Array1, ArrayView1};
 
@@ -22,7 +22,7 @@ fn check_windows(n: usize, nsta: usize, nlta: usize) -> Result<()> {
 /// end at the current sample). The first `nlta − 1` values are 0 (the LTA window is not full).
 /// Running sums are used, as in ObsPy's C routine.
 pub fn classic_sta_lta(a: ArrayView1<f64>, nsta: usize, nlta: usize) -> Result<Array1<f64>> {
-    check_finite("STA/LTA input", a.iter())?;
+    check_finite_view("STA/LTA input", a.view())?;
     check_windows(a.len(), nsta, nlta)?;
     let mut out = Array1::zeros(a.len());
     let (mut sta, mut lta) = (0.0, 0.0);
@@ -53,7 +53,7 @@ pub fn classic_sta_lta(a: ArrayView1<f64>, nsta: usize, nlta: usize) -> Result<A
 /// zero at the second sample; the first `nlta` values are set to 0 (for `nlta = len` all of
 /// them, as `recursive_sta_lta_py` does; ObsPy's C routine skips the zeroing in that case).
 pub fn recursive_sta_lta(a: ArrayView1<f64>, nsta: usize, nlta: usize) -> Result<Array1<f64>> {
-    check_finite("STA/LTA input", a.iter())?;
+    check_finite_view("STA/LTA input", a.view())?;
     check_windows(a.len(), nsta, nlta)?;
     let csta = 1.0 / nsta as f64;
     let clta = 1.0 / nlta as f64;
@@ -82,7 +82,7 @@ pub fn trigger_onset(
     max_len: Option<usize>,
     max_len_delete: bool,
 ) -> Result<Vec<(usize, usize)>> {
-    check_finite("characteristic function", charfct.iter())?;
+    check_finite_view("characteristic function", charfct.view())?;
     if !thres1.is_finite() {
         return Err(CoreError::invalid("thres1", thres1, "must be finite"));
     }

@@ -2,7 +2,7 @@
 //! zero phase (`scipy.signal.sosfiltfilt`, or ObsPy's `zerophase=True`).
 
 use super::design::{Band, butter_sos};
-use crate::validate::check_finite;
+use crate::validate::{check_finite, finite_copy};
 use crate::{CoreError, Result, Trace};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis};
 use rayon::prelude::*;
@@ -112,8 +112,7 @@ impl SosFilter {
 
     /// Causal filtering from rest (`scipy.signal.sosfilt(sos, x)`).
     pub fn sosfilt(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
-        check_finite("filter input", x.iter())?;
-        let mut y = x.to_vec();
+        let mut y = finite_copy("filter input", x)?;
         let mut state = vec![[0.0; 2]; self.sections.len()];
         self.run(&mut state, y.iter_mut());
         Ok(Array1::from(y))
@@ -123,7 +122,7 @@ impl SosFilter {
     /// the final state (`scipy.signal.sosfilt(sos, x, zi=zi)`), so long records can be filtered
     /// in consecutive chunks.
     pub fn sosfilt_with_state(&self, x: ArrayView1<f64>, zi: ArrayView2<f64>) -> Result<(Array1<f64>, Array2<f64>)> {
-        check_finite("filter input", x.iter())?;
+        let mut y = finite_copy("filter input", x)?;
         if zi.shape() != [self.sections.len(), 2] {
             return Err(CoreError::ShapeMismatch {
                 what: "initial filter state zi",
@@ -133,7 +132,6 @@ impl SosFilter {
         }
         check_finite("initial filter state zi", zi.iter())?;
         let mut state: Vec<[f64; 2]> = zi.rows().into_iter().map(|r| [r[0], r[1]]).collect();
-        let mut y = x.to_vec();
         self.run(&mut state, y.iter_mut());
         let zf = Array2::from_shape_fn((state.len(), 2), |(i, j)| state[i][j]);
         Ok((Array1::from(y), zf))
@@ -148,9 +146,8 @@ impl SosFilter {
     /// `scipy.signal.sosfiltfilt(sos, x, padtype, padlen)`; `padlen = None` takes the default.
     /// The signal must be longer than the pad length.
     pub fn filtfilt_with(&self, x: ArrayView1<f64>, padtype: PadType, padlen: Option<usize>) -> Result<Array1<f64>> {
-        check_finite("filter input", x.iter())?;
         let edge = if padtype == PadType::None { 0 } else { padlen.unwrap_or_else(|| self.default_padlen()) };
-        let mut out = x.to_vec();
+        let mut out = finite_copy("filter input", x)?;
         let mut work = FiltfiltWork::default();
         self.filtfilt_inplace(&mut out, padtype, edge, &mut work)?;
         Ok(Array1::from(out))
@@ -158,8 +155,7 @@ impl SosFilter {
 
     /// ObsPy's `zerophase=True`: forward from rest, reverse, forward from rest, reverse.
     pub fn forward_backward(&self, x: ArrayView1<f64>) -> Result<Array1<f64>> {
-        check_finite("filter input", x.iter())?;
-        let mut y = x.to_vec();
+        let mut y = finite_copy("filter input", x)?;
         let mut state = vec![[0.0; 2]; self.sections.len()];
         self.forward_backward_inplace(&mut y, &mut state);
         Ok(Array1::from(y))
