@@ -80,8 +80,10 @@ pub fn snr_db(sample: &Sample, window: &SnrWindow) -> Result<f64> {
 /// the SNR of the result ([`snr_db`]) equals a target drawn uniformly from `snr_db` — exactly, by
 /// solving the quadratic of the variances (signal–noise cross terms included).
 ///
-/// Policy: when the sample's SNR is already at or below the target, it is left unchanged (noise
-/// cannot raise the SNR). The achieved SNR is written into the metadata as `trace_snr_db`.
+/// Policy: when the target cannot be reached — the sample's SNR is already at or below it (noise
+/// cannot raise the SNR), or the noise record's own after/before variance ratio exceeds it — the
+/// sample is left unchanged and `augment_noise_scale = 0` is recorded. The achieved SNR is written
+/// into the metadata as `trace_snr_db`, the scale applied as `augment_noise_scale`.
 /// Noise records must have the sample's channel count and at least its length.
 pub struct AddNoiseAtSnr {
     noise: Arc<dyn SampleSource>,
@@ -126,14 +128,13 @@ impl AddNoiseAtSnr {
         let qa = pooled_var(ns) - r * pooled_var(nn);
         let qb = 2.0 * (pooled_cov(xs, ns) - r * pooled_cov(xn, nn));
         let qc = pooled_var(xs) - r * pooled_var(xn);
-        if qc <= 0.0 {
-            sample.metadata.set_number("trace_snr_db", snr_db(sample, &self.window)?);
-            return Ok(0.0);
+        // Unreachable targets (already at or below it, or beyond what this noise record's own
+        // after/before variance ratio allows) leave the sample unchanged, with scale 0 recorded.
+        let k = if qc <= 0.0 { None } else { smallest_positive_root(qa, qb, qc) }.unwrap_or(0.0);
+        if k > 0.0 {
+            sample.waveform.zip_mut_with(&noise, |v, n| *v += k * n);
         }
-        let k = smallest_positive_root(qa, qb, qc).ok_or_else(|| {
-            AugmentError::invalid("snr_db", target_db, "not reachable with this noise record (no positive scale)")
-        })?;
-        sample.waveform.zip_mut_with(&noise, |v, n| *v += k * n);
+        sample.metadata.set_number("augment_noise_scale", k);
         sample.metadata.set_number("trace_snr_db", snr_db(sample, &self.window)?);
         Ok(k)
     }
