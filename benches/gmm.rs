@@ -35,14 +35,23 @@ fn blobs(n: usize, d: usize, k: usize) -> Array2<f64> {
     Array2::from_shape_fn((n, d), |(i, j)| centres[[i % k, j]] + normal(1 << 41, (i * d + j) as u64))
 }
 
-fn case(c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, name: &str, n: usize, d: usize, k: usize) {
+fn case(
+    c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    n: usize,
+    d: usize,
+    k: usize,
+) {
     let x = blobs(n, d, k);
     let params = GaussianMixture::params(k)
         .tol(0.0)
         .max_iter(ITERS)
         .weights_init(Array1::from_elem(k, 1.0 / k as f64))
         .means_init(x.slice(s![..k, ..]).to_owned())
-        .precisions_init(CovMatrices::Full(Array3::from_shape_fn((k, d, d), |(_, a, b)| if a == b { 1.0 } else { 0.0 })))
+        .precisions_init(CovMatrices::Full(Array3::from_shape_fn(
+            (k, d, d),
+            |(_, a, b)| if a == b { 1.0 } else { 0.0 },
+        )))
         .check()
         .expect("valid parameters");
     let mut rng = rand_pcg::Pcg64::new(0, 0);
