@@ -170,6 +170,15 @@ impl MseedData {
                 .map(|t| (t.starttime().seconds_since(t0) * sr).round() as i64 + t.len() as i64)
                 .max()
                 .unwrap_or(0);
+            // A far-away segment of the same id must not make us allocate the whole span.
+            let total: i64 = segs.iter().map(|t| t.len() as i64).sum();
+            if end > total.saturating_mul(10).max(total + 10_000_000) {
+                return Err(IoError::invalid(
+                    "merged length",
+                    end,
+                    format!("{id}: the gaps to fill are far longer than the {total} samples present"),
+                ));
+            }
             let mut data = vec![fill_value; end.max(0) as usize];
             let mut filled = vec![false; data.len()];
             for t in &segs {

@@ -261,3 +261,12 @@ proptest! {
         let _ = parse_trace_name(&text);
     }
 }
+
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    // miniSEED with two segments of one id years apart: merging must refuse, not allocate the span
+    let bytes = std::fs::read(golden_dir(CRATE).join("fuzz_regressions/mseed_far_segments.bin")).unwrap();
+    if let Ok(d) = read_mseed(&bytes) {
+        let _ = d.merged(0.0);
+    }
+}
