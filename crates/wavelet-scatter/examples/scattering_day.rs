@@ -3,7 +3,7 @@
 //! tutorial scattering network over 60 s windows (30 s hop) → features (log10 of order 1,
 //! ln(S2/(S1+ε1)+ε2) of order 2, global min–max) → a short summary and files in `target/demo/`.
 //!
-//! `cargo run --release -p wavelet-scatter --example demo [-- <channels 1|3> [out_dir]]`
+//! `cargo run --release -p wavelet-scatter --example scattering_day [-- <channels 1|3> [out_dir]]`
 //! (3 channels measure the memory of a 3-component day). Exits non-zero if the precursor windows
 //! are not separated from the noise windows in feature space.
 
