@@ -210,7 +210,7 @@ fn be32(b: &[u8], o: usize, little: bool) -> u32 {
 fn header_time_ok(b: &[u8], little: bool) -> bool {
     let year = be16(b, 20, little);
     let day = be16(b, 22, little);
-    (1900..=2500).contains(&year) && (1..=366).contains(&day)
+    (1900..=2200).contains(&year) && (1..=366).contains(&day)
 }
 
 fn code(b: &[u8], offset: usize, what: &str) -> Result<String> {
@@ -317,8 +317,9 @@ fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded, Op
     if fm > 0.0 && (rate / fm - 1.0).abs() < 1e-6 {
         rate = fm;
     }
-    if n_samples > 0 && !(rate.is_finite() && rate > 0.0) {
-        return Err(err(format!("{n_samples} samples but sampling rate {rate}")));
+    // Rates below 1e-4 Hz would put a record's end beyond the representable time range.
+    if n_samples > 0 && !(rate.is_finite() && (1e-4..=1e7).contains(&rate)) {
+        return Err(err(format!("{n_samples} samples but sampling rate {rate} Hz (supported: 1e-4 to 1e7)")));
     }
     let data = if n_samples == 0 {
         &b[0..0]
@@ -518,10 +519,10 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
             let p = &pieces[o.trace_idx].0;
             p.id == h.id
                 && p.sampling_rate == h.sampling_rate
-                && (start - o.next).abs() <= tol
+                && start.abs_diff(o.next) <= tol as u64
                 && p.encoding.is_integer() == h.encoding.is_integer()
         });
-        let end_next = |first: i64, n_total: usize| first + (n_total as f64 * dt_ns).round() as i64;
+        let end_next = |first: i64, n_total: usize| first.saturating_add((n_total as f64 * dt_ns).round() as i64);
         match hit {
             Some(o) => {
                 let piece = &mut pieces[o.trace_idx];

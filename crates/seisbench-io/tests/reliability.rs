@@ -265,8 +265,11 @@ proptest! {
 #[test]
 fn fuzz_regressions_do_not_panic() {
     // miniSEED with two segments of one id years apart: merging must refuse, not allocate the span
-    let bytes = std::fs::read(golden_dir(CRATE).join("fuzz_regressions/mseed_far_segments.bin")).unwrap();
-    if let Ok(d) = read_mseed(&bytes) {
-        let _ = d.merged(0.0);
+    // and a record with a tiny sampling rate whose end time overflowed
+    for f in ["mseed_far_segments.bin", "mseed_tiny_rate.bin"] {
+        let bytes = std::fs::read(golden_dir(CRATE).join("fuzz_regressions").join(f)).unwrap();
+        if let Ok(d) = read_mseed(&bytes) {
+            let _ = d.merged(0.0);
+        }
     }
 }
