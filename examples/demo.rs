@@ -59,7 +59,7 @@ fn synthetic_day(rng: &mut Pcg64, t0: UtcTime) -> Res<(Stream, Vec<f64>)> {
 
 fn main() -> Res<()> {
     let out_dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/demo".into()));
-    let mut rng = Pcg64::seed_from_u64(2017_06_17);
+    let mut rng = Pcg64::seed_from_u64(20_170_617);
     let t0 = UtcTime::parse("2017-06-17T00:00:00Z")?;
     let (stream, onsets) = synthetic_day(&mut rng, t0)?;
 
