@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use seisml_testkit::{Golden, Tolerance};
-//! let g = Golden::open("seis-core", "detrend.npz");
+//! let mut g = Golden::open("seis-core", "detrend.npz");
 //! let x = g.array1("x");
 //! let expected = g.array1("linear");
 //! Tolerance::new(1e-12, 1e-10).assert_close("detrend", expected.view(), expected.view());
