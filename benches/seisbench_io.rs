@@ -22,7 +22,8 @@ fn bench_waveform(i: usize) -> Array2<f64> {
 fn dataset() -> WaveformDataset {
     let dir = std::env::temp_dir().join(format!("seisml-bench-seisbench-io-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut w = WaveformDataWriter::create(&dir).data_format(DataFormat { sampling_rate: Some(100.0), ..Default::default() });
+    let mut w =
+        WaveformDataWriter::create(&dir).data_format(DataFormat { sampling_rate: Some(100.0), ..Default::default() });
     for i in 0..N {
         let row = Row::new()
             .with("trace_name", format!("tr{i:04}"))
