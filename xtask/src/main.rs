@@ -6,7 +6,7 @@
 //!   (`xtask/golden/<crate>/bench_ref*.py`) on the same input, print the speed ratios and rewrite the
 //!   crate's section of `docs/benchmarks.md`.
 //! - `demo`             — the main job on built-in synthetic data (`examples/demo.rs` of the root package).
-//! - `realdata [dir]`   — real-data checks (`crates/<crate>/examples/realdata.rs <dir>`), default `../shared/data`.
+//! - `realdata [dir]`   — real-data checks (`crates/<crate>/examples/<crate_snake>_realdata.rs <dir>`), default `../shared/data`.
 //! - `interop <crate>`  — write files with the crate's `examples/interop.rs` and read them back with the
 //!   reference (`xtask/golden/<crate>/interop.py`).
 //! - `ci`               — what `.ci/run` runs: fmt check, clippy -D warnings, the test suite, real-data checks.
@@ -226,8 +226,9 @@ fn realdata(args: &[String]) -> Res<()> {
     }
     let mut failures = Vec::new();
     for (krate, _) in CRATES {
-        if root().join("crates").join(krate).join("examples/realdata.rs").exists()
-            && let Err(e) = run(cargo().args(["run", "-p", krate, "--example", "realdata", "--"]).arg(&dir))
+        let example = format!("{}_realdata", krate.replace('-', "_"));
+        if root().join("crates").join(krate).join(format!("examples/{example}.rs")).exists()
+            && let Err(e) = run(cargo().args(["run", "-p", krate, "--example", &example, "--"]).arg(&dir))
         {
             failures.push(e);
         }

@@ -3,7 +3,7 @@
 //! ObsPy (bandpass 1–20 Hz, 4 corners, zerophase; recursive and classic STA/LTA 0.5 s / 5 s;
 //! trigger_onset 3.0 / 1.0) turns on at exactly 30.635 s with both characteristic functions.
 //!
-//! Usage: `cargo run --release -p seis-core --example realdata -- <data folder>`
+//! Usage: `cargo run --release -p seis-core --example seis_core_realdata -- <data folder>`
 //! (the folder described in /work/shared/data/README.md). Exits non-zero when a check fails.
 
 use ndarray::Array1;

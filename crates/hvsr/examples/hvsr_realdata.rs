@@ -2,7 +2,7 @@
 //! as distributed with hvsrpy), run by `cargo xtask realdata`:
 //!
 //! ```text
-//! cargo run --release -p hvsr --example realdata -- ../shared/data
+//! cargo run --release -p hvsr --example hvsr_realdata -- ../shared/data
 //! ```
 //!
 //! 1. hvsrpy settings of the data README (60 s windows, linear detrend, Tukey 0.1, nfft 32768,

@@ -6,7 +6,7 @@
 //!    (100 Hz, P at 3000, S at 3290): random shift cuts keep the picks, real noise (its own
 //!    pre-event record) reaches the target SNR within 0.5 dB, a superimposed copy adds picks.
 //!
-//! Usage: `cargo run --release -p augment --example realdata -- ../shared/data`; exits non-zero
+//! Usage: `cargo run --release -p augment --example augment_realdata -- ../shared/data`; exits non-zero
 //! on failure.
 
 use augment::{

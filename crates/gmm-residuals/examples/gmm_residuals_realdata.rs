@@ -3,7 +3,7 @@
 //! decomposes residuals and scores the models. Exits non-zero when a file cannot be processed or
 //! the results are implausible (normalised residual std outside 0.3–3, non-finite scores).
 //!
-//! `cargo run --release -p gmm-residuals --example realdata -- ../shared/data`
+//! `cargo run --release -p gmm-residuals --example gmm_residuals_realdata -- ../shared/data`
 
 use gmm_residuals::Imt;
 use gmm_residuals::flatfile::{Flatfile, FlatfileOptions, HorizontalComponent};
