@@ -7,17 +7,19 @@
 //! file size. A dataset handle is cheap to clone and to filter (subsets share the open files and
 //! the cache) and is `Send + Sync`: batches are read in parallel.
 
+use crate::block::Block;
 use crate::cache::TraceCache;
 use crate::data_format::DataFormat;
 use crate::metadata::{ColumnType, Metadata, Row, Value};
-use crate::resample::resample_rows;
-use crate::trace_name::{Resolved, TraceLocation, parse_trace_name, select};
+use crate::resample::{resample_rows, resampled_len};
+use crate::trace_name::{Resolved, TraceLocation, parse_trace_name};
 use crate::{IoError, Result};
-use ndarray::{Array2, Array3, ArrayView2, s};
+use ndarray::{Array2, Array3, ArrayView2, ArrayViewMut2, ArrayViewMut3, Axis, s};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 
 /// What to do with target components a trace does not have (seisbench's `missing_components`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -133,20 +135,22 @@ pub struct Sample {
     pub metadata: Row,
 }
 
-struct Block {
-    ds: hdf5_pure::Dataset,
-    shape: Vec<usize>,
-}
-
 struct Chunk {
     name: String,
     path: PathBuf,
     file: hdf5_pure::File,
-    blocks: Mutex<HashMap<String, Arc<Block>>>,
+    /// The same file for positioned reads of contiguous blocks.
+    raw: Arc<std::fs::File>,
+    raw_len: u64,
+    /// Block names used by this chunk's traces; `blocks[i]` is planned on first use.
+    block_names: Vec<String>,
+    blocks: Vec<OnceLock<Arc<Block>>>,
 }
 
 struct TraceInfo {
     chunk: usize,
+    /// Index into the chunk's blocks.
+    block: usize,
     name: String,
     location: TraceLocation,
     sampling_rate: f64,
@@ -302,7 +306,17 @@ impl WaveformDataset {
                 Some(m) => m.append(md)?,
             }
             let _ = ci;
-            chunks.push(Chunk { name: c.clone(), path: wpath, file, blocks: Mutex::new(HashMap::new()) });
+            let raw = std::fs::File::open(&wpath).map_err(|e| IoError::io(&wpath, e))?;
+            let raw_len = raw.metadata().map_err(|e| IoError::io(&wpath, e))?.len();
+            chunks.push(Chunk {
+                name: c.clone(),
+                path: wpath,
+                file,
+                raw: Arc::new(raw),
+                raw_len,
+                block_names: Vec::new(),
+                blocks: Vec::new(),
+            });
         }
         let mut metadata = metadata.unwrap_or_default();
         let data_format = data_format.unwrap_or_default();
@@ -366,6 +380,7 @@ impl WaveformDataset {
             })
             .unwrap_or_default();
         let mut traces = Vec::with_capacity(n);
+        let mut block_ids: Vec<HashMap<String, usize>> = vec![HashMap::new(); chunks.len()];
         for i in 0..n {
             if names[i].is_empty() {
                 return Err(IoError::MalformedTraceName {
@@ -373,10 +388,20 @@ impl WaveformDataset {
                     reason: format!("empty trace_name in row {i}"),
                 });
             }
+            let location = parse_trace_name(&names[i])?;
+            let chunk = chunk_of[i];
+            let ids = &mut block_ids[chunk];
+            let next = ids.len();
+            let block = *ids.entry(location.block.clone()).or_insert(next);
+            if block == next {
+                chunks[chunk].block_names.push(location.block.clone());
+                chunks[chunk].blocks.push(OnceLock::new());
+            }
             traces.push(TraceInfo {
-                chunk: chunk_of[i],
+                chunk,
+                block,
                 name: names[i].clone(),
-                location: parse_trace_name(&names[i])?,
+                location,
                 sampling_rate: rates[i],
                 component_order: orders[i].clone(),
             });
@@ -503,94 +528,129 @@ impl WaveformDataset {
         })
     }
 
-    fn block(&self, chunk: &Chunk, name: &str) -> Result<Arc<Block>> {
-        let mut blocks = chunk.blocks.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(b) = blocks.get(name) {
-            return Ok(b.clone());
+    /// The planned block of chunk `c`, block `b` (planned on first use, then shared).
+    fn block(&self, c: usize, b: usize) -> Result<Arc<Block>> {
+        let chunk = &self.shared.chunks[c];
+        if let Some(block) = chunk.blocks[b].get() {
+            return Ok(block.clone());
         }
-        let obj = format!("data/{name}");
-        let ds = chunk.file.dataset(&obj).map_err(|e| IoError::hdf5(&chunk.path, &obj, e))?;
-        let shape: Vec<usize> = ds
-            .shape()
-            .map_err(|e| IoError::hdf5(&chunk.path, &obj, e))?
-            .into_iter()
-            .map(|d| usize::try_from(d).unwrap_or(usize::MAX))
-            .collect();
-        let b = Arc::new(Block { ds, shape });
-        blocks.insert(name.to_string(), b.clone());
-        Ok(b)
+        let obj = format!("data/{}", chunk.block_names[b]);
+        let block = Arc::new(Block::plan(&chunk.file, &chunk.raw, chunk.raw_len, &chunk.path, &obj)?);
+        // a concurrent planner may have won; both plans are equal
+        Ok(chunk.blocks[b].get_or_init(|| block).clone())
     }
 
-    /// The stored trace of dataset row `row`: channels × samples in stored component order.
+    /// The block of trace `row`, its resolved selection and the stored (rows, columns) of the
+    /// 2-D result of that selection.
+    fn locate(&self, row: usize) -> Result<Located> {
+        let info = &self.shared.traces[row];
+        let block = self.block(info.chunk, info.block)?;
+        let sel = info.location.resolve(&info.name, &block.shape)?;
+        let kept: Vec<usize> = sel.iter().filter(|r| r.keep).map(|r| r.len).collect();
+        if kept.len() != 2 {
+            return Err(IoError::ShapeMismatch {
+                what: format!("trace {:?}", info.name),
+                expected: "2 dimensions (channels, samples)".into(),
+                got: format!("{kept:?}"),
+            });
+        }
+        Ok((block, sel, (kept[0], kept[1])))
+    }
+
+    fn is_wc(&self) -> bool {
+        self.shared.data_format.dimension_order == "WC"
+    }
+
+    /// Channels × samples of a stored (rows, columns) selection.
+    fn stored_dim(&self, (r, c): (usize, usize)) -> (usize, usize) {
+        if self.is_wc() { (c, r) } else { (r, c) }
+    }
+
+    /// Read stored trace `row` into `buf`; returns its stored (rows, columns).
+    fn read_stored(&self, row: usize, buf: &mut Vec<f64>) -> Result<(usize, usize)> {
+        let (block, sel, dim) = self.locate(row)?;
+        block.read_into(&self.shared.traces[row].name, &sel, buf)?;
+        if buf.len() != dim.0 * dim.1 {
+            return Err(IoError::ShapeMismatch {
+                what: format!("data read for trace {:?}", self.shared.traces[row].name),
+                expected: (dim.0 * dim.1).to_string(),
+                got: buf.len().to_string(),
+            });
+        }
+        Ok(dim)
+    }
+
+    /// Channels × samples view of a stored trace held in `buf`.
+    fn view<'a>(&self, buf: &'a [f64], dim: (usize, usize)) -> Result<ArrayView2<'a, f64>> {
+        let v = ArrayView2::from_shape(dim, buf)
+            .map_err(|e| IoError::invalid("trace shape", format!("{dim:?}"), e.to_string()))?;
+        Ok(if self.is_wc() { v.reversed_axes() } else { v })
+    }
+
+    /// The stored trace of dataset row `row` (channels × samples, stored component order),
+    /// through the cache.
     fn raw_trace(&self, row: usize) -> Result<Arc<Array2<f64>>> {
         if let Some(a) = self.shared.cache.get(row) {
             return Ok(a);
         }
-        let info = &self.shared.traces[row];
-        let chunk = &self.shared.chunks[info.chunk];
-        let block = self.block(chunk, &info.location.block)?;
-        let sel = info.location.resolve(&info.name, &block.shape)?;
-        let obj = || format!("data/{}", info.location.block);
-        let (data, shape) = match sel.first() {
-            Some(first) if block.shape.len() > 1 && first.step == 1 => {
-                // Read only the rows of the first dimension the trace lives in.
-                let raw = block
-                    .ds
-                    .read_f64_rows(first.start as u64, first.len as u64)
-                    .map_err(|e| IoError::hdf5(&chunk.path, obj(), e))?;
-                return self.assemble(row, &block, &sel, &raw, first.start);
-            }
-            _ => {
-                let raw = block.ds.read_f64().map_err(|e| IoError::hdf5(&chunk.path, obj(), e))?;
-                check_len(&raw, &block.shape, &info.name)?;
-                select(&raw, &block.shape, &sel)?
-            }
+        let mut buf = Vec::new();
+        let dim = self.read_stored(row, &mut buf)?;
+        let arr = if self.is_wc() {
+            self.view(&buf, dim)?.to_owned()
+        } else {
+            Array2::from_shape_vec(dim, buf)
+                .map_err(|e| IoError::invalid("trace shape", format!("{dim:?}"), e.to_string()))?
         };
-        self.finish_raw(row, data, shape)
-    }
-
-    /// Cut trace `row` out of `raw`, the rows `first_row..` of its block (first dimension).
-    fn assemble(
-        &self,
-        row: usize,
-        block: &Block,
-        sel: &[Resolved],
-        raw: &[f64],
-        first_row: usize,
-    ) -> Result<Arc<Array2<f64>>> {
-        let info = &self.shared.traces[row];
-        let inner: usize = block.shape[1..].iter().product();
-        let first = sel[0];
-        let a = (first.start - first_row) * inner;
-        let b = a + first.len * inner;
-        let part = raw.get(a..b).ok_or_else(|| IoError::ShapeMismatch {
-            what: format!("data read for trace {:?}", info.name),
-            expected: format!("{} values", b),
-            got: raw.len().to_string(),
-        })?;
-        let mut sub_shape = block.shape.clone();
-        sub_shape[0] = first.len;
-        let mut sub_sel = sel.to_vec();
-        sub_sel[0] = Resolved { start: 0, ..first };
-        let (data, shape) = select(part, &sub_shape, &sub_sel)?;
-        self.finish_raw(row, data, shape)
-    }
-
-    fn finish_raw(&self, row: usize, data: Vec<f64>, shape: Vec<usize>) -> Result<Arc<Array2<f64>>> {
-        let info = &self.shared.traces[row];
-        if shape.len() != 2 {
-            return Err(IoError::ShapeMismatch {
-                what: format!("trace {:?}", info.name),
-                expected: "2 dimensions (channels, samples)".into(),
-                got: format!("{shape:?}"),
-            });
-        }
-        let arr = Array2::from_shape_vec((shape[0], shape[1]), data)
-            .map_err(|e| IoError::invalid("trace shape", format!("{shape:?}"), e.to_string()))?;
-        let arr = if self.shared.data_format.dimension_order == "WC" { arr.t().to_owned() } else { arr };
         let arr = Arc::new(arr);
         self.shared.cache.insert(row, arr.clone());
         Ok(arr)
+    }
+
+    /// Run `f` on the stored trace of `row` (channels × samples). Without a cache the samples
+    /// are decoded into a reused per-thread buffer, so reading allocates nothing but the output.
+    fn with_trace<R>(&self, row: usize, f: impl FnOnce(ArrayView2<f64>) -> Result<R>) -> Result<R> {
+        if self.shared.cache.capacity() > 0 {
+            let raw = self.raw_trace(row)?;
+            return f(raw.view());
+        }
+        // taken out of the cell while in use, so a nested call finds an empty buffer, never a
+        // borrowed one
+        let mut buf = DECODED.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        let result = self.read_stored(row, &mut buf).and_then(|dim| f(self.view(&buf, dim)?));
+        DECODED.with(|b| *b.borrow_mut() = buf);
+        result
+    }
+
+    /// For each output channel, the stored channel it comes from (`None`: zeros), following
+    /// the dataset's component order and missing-component policy.
+    fn channel_map(&self, row: usize, n_stored: usize) -> Result<Vec<Option<usize>>> {
+        let info = &self.shared.traces[row];
+        let (target, source) = match (&self.shared.options.component_order, &info.component_order) {
+            (Some(t), Some(s)) => (t, s),
+            _ => return Ok((0..n_stored).map(Some).collect()),
+        };
+        let src: Vec<char> = source.chars().collect();
+        let mut map = Vec::with_capacity(target.len());
+        for t in target.chars() {
+            match src.iter().position(|&c| c == t) {
+                Some(i) => map.push(Some(i)),
+                None => match self.shared.options.missing_components {
+                    MissingComponents::Pad => map.push(None),
+                    MissingComponents::Copy => map.push(Some(0)),
+                    MissingComponents::Ignore => {}
+                },
+            }
+        }
+        if let Some(r) = map.iter().flatten().copied().max()
+            && r >= n_stored
+        {
+            return Err(IoError::ShapeMismatch {
+                what: format!("trace {:?}: component order {source:?} vs stored channels", info.name),
+                expected: format!("at least {} channels", r + 1),
+                got: n_stored.to_string(),
+            });
+        }
+        Ok(map)
     }
 
     fn target_rate(&self, opts: &WaveformOptions) -> Result<Option<f64>> {
@@ -603,62 +663,75 @@ impl WaveformDataset {
         Ok(sr)
     }
 
+    fn resample(&self, row: usize, wf: ArrayView2<f64>, target: f64) -> Result<Array2<f64>> {
+        let info = &self.shared.traces[row];
+        if info.sampling_rate.is_nan() {
+            return Err(IoError::SamplingRate {
+                row,
+                name: info.name.clone(),
+                reason: "resampling requested but the trace's sampling rate is unknown".into(),
+            });
+        }
+        resample_rows(wf, info.sampling_rate, target, self.shared.options.resample_zerophase)
+    }
+
     /// Resample and reorder one stored trace.
     fn process(&self, row: usize, target: Option<f64>) -> Result<Array2<f64>> {
-        let raw = self.raw_trace(row)?;
-        self.process_raw(row, &raw, target)
-    }
-
-    fn process_raw(&self, row: usize, raw: &Array2<f64>, target: Option<f64>) -> Result<Array2<f64>> {
-        let info = &self.shared.traces[row];
-        let resampled;
-        let wf = match target {
+        match target {
             Some(t) => {
-                if info.sampling_rate.is_nan() {
-                    return Err(IoError::SamplingRate {
-                        row,
-                        name: info.name.clone(),
-                        reason: "resampling requested but the trace's sampling rate is unknown".into(),
-                    });
-                }
-                resampled = resample_rows(raw.view(), info.sampling_rate, t, self.shared.options.resample_zerophase)?;
-                resampled.view()
+                let resampled = self.with_trace(row, |wf| self.resample(row, wf, t))?;
+                self.reordered(row, resampled.view())
             }
-            None => raw.view(),
-        };
-        match (&self.shared.options.component_order, &info.component_order) {
-            (Some(target), Some(source)) => self.reorder(wf, source, target, &info.name),
-            _ => Ok(wf.to_owned()),
+            None => {
+                let (_, _, dim) = self.locate(row)?;
+                let (c, w) = self.stored_dim(dim);
+                let map = self.channel_map(row, c)?;
+                let mut out = Array2::zeros((map.len(), w));
+                self.fill_stored(row, &map, out.view_mut())?;
+                Ok(out)
+            }
         }
     }
 
-    fn reorder(&self, wf: ArrayView2<f64>, source: &str, target: &str, name: &str) -> Result<Array2<f64>> {
-        let src: Vec<char> = source.chars().collect();
-        let n = wf.ncols();
-        let mut rows: Vec<Option<usize>> = Vec::new(); // None: zeros
-        for t in target.chars() {
-            match src.iter().position(|&c| c == t) {
-                Some(i) => rows.push(Some(i)),
-                None => match self.shared.options.missing_components {
-                    MissingComponents::Pad => rows.push(None),
-                    MissingComponents::Copy => rows.push(Some(0)),
-                    MissingComponents::Ignore => {}
-                },
+    /// Write stored trace `row`, channels mapped by `map`, into `out` (`map.len()` × samples).
+    /// Uncached traces of directly read blocks are decoded from the file bytes straight into
+    /// `out`: the read path's only pass over the samples.
+    fn fill_stored(&self, row: usize, map: &[Option<usize>], mut out: ArrayViewMut2<f64>) -> Result<()> {
+        if self.shared.cache.capacity() == 0 && !self.is_wc() {
+            let (block, sel, _) = self.locate(row)?;
+            // runs are the stored channels only when the samples are the last, kept dimension
+            let channels_are_runs = sel.last().is_some_and(|r| r.keep);
+            for (o, _) in map.iter().enumerate().filter(|(_, m)| m.is_none()) {
+                out.row_mut(o).fill(0.0);
+            }
+            let direct = channels_are_runs
+                && block.read_runs(&sel, |k, run| {
+                    for (o, _) in map.iter().enumerate().filter(|(_, m)| **m == Some(k)) {
+                        let mut dst = out.row_mut(o);
+                        match dst.as_slice_mut() {
+                            Some(d) => run.decode_into(d),
+                            None => {
+                                let mut tmp = vec![0.0; dst.len()];
+                                run.decode_into(&mut tmp);
+                                dst.assign(&ndarray::ArrayView1::from(&tmp));
+                            }
+                        }
+                    }
+                })?;
+            if direct {
+                return Ok(());
             }
         }
-        let mut out = Array2::zeros((rows.len(), n));
-        for (o, r) in rows.iter().enumerate() {
-            if let Some(r) = *r {
-                if r >= wf.nrows() {
-                    return Err(IoError::ShapeMismatch {
-                        what: format!("trace {name:?}: component order {source:?} vs stored channels"),
-                        expected: format!("at least {} channels", r + 1),
-                        got: wf.nrows().to_string(),
-                    });
-                }
-                out.row_mut(o).assign(&wf.row(r));
-            }
-        }
+        self.with_trace(row, |wf| {
+            fill(map, wf, out);
+            Ok(())
+        })
+    }
+
+    fn reordered(&self, row: usize, wf: ArrayView2<f64>) -> Result<Array2<f64>> {
+        let map = self.channel_map(row, wf.nrows())?;
+        let mut out = Array2::zeros((map.len(), wf.ncols()));
+        fill(&map, wf, out.view_mut());
         Ok(out)
     }
 
@@ -671,28 +744,98 @@ impl WaveformDataset {
     }
 
     /// Waveforms of several traces as traces × channels × samples, zero-padded to the longest
-    /// (seisbench's `get_waveforms(list)`). Traces are read in parallel.
+    /// (seisbench's `get_waveforms(list)`). Traces are read in parallel, each decoded straight
+    /// into its slot of the result.
     pub fn get_waveforms_batch(&self, idx: &[usize], opts: &WaveformOptions) -> Result<Array3<f64>> {
+        let plan = self.plan_batch(idx, opts)?;
+        let mut out = Array3::zeros(plan.dim);
+        self.read_batch(&plan, out.view_mut())?;
+        Ok(out)
+    }
+
+    /// Shape (traces, channels, samples) that [`get_waveforms_batch`](Self::get_waveforms_batch)
+    /// returns for these traces: allocate a buffer once for
+    /// [`get_waveforms_batch_into`](Self::get_waveforms_batch_into).
+    pub fn batch_dim(&self, idx: &[usize], opts: &WaveformOptions) -> Result<(usize, usize, usize)> {
+        Ok(self.plan_batch(idx, opts)?.dim)
+    }
+
+    /// [`get_waveforms_batch`](Self::get_waveforms_batch) into a caller-owned buffer of shape
+    /// [`batch_dim`](Self::batch_dim) (padding included, every element is written). Reusing
+    /// one buffer across batches avoids allocating and page-faulting a fresh array per batch,
+    /// which costs as much as the read itself.
+    pub fn get_waveforms_batch_into(
+        &self,
+        idx: &[usize],
+        opts: &WaveformOptions,
+        out: ArrayViewMut3<f64>,
+    ) -> Result<()> {
+        let plan = self.plan_batch(idx, opts)?;
+        if out.dim() != plan.dim {
+            return Err(IoError::ShapeMismatch {
+                what: "output buffer of get_waveforms_batch_into".into(),
+                expected: format!("{:?}", plan.dim),
+                got: format!("{:?}", out.dim()),
+            });
+        }
+        self.read_batch(&plan, out)
+    }
+
+    /// Rows, channel maps and output lengths of a batch (block headers only, no samples).
+    fn plan_batch(&self, idx: &[usize], opts: &WaveformOptions) -> Result<BatchPlan> {
         let target = self.target_rate(opts)?;
         let rows: Vec<usize> = idx.iter().map(|&i| self.row_of(i)).collect::<Result<_>>()?;
-        let wfs: Vec<Array2<f64>> = rows.par_iter().map(|&r| self.process(r, target)).collect::<Result<_>>()?;
+        let maps: Vec<(Vec<Option<usize>>, usize)> = rows
+            .iter()
+            .map(|&r| {
+                let (_, _, dim) = self.locate(r)?;
+                let (c, w) = self.stored_dim(dim);
+                let w = match target {
+                    Some(t) => resampled_len(w, self.shared.traces[r].sampling_rate, t),
+                    None => w,
+                };
+                Ok((self.channel_map(r, c)?, w))
+            })
+            .collect::<Result<_>>()?;
         if self.shared.options.missing_components == MissingComponents::Ignore
-            && let Some(first) = wfs.first()
-            && let Some(bad) = wfs.iter().find(|w| w.nrows() != first.nrows())
+            && let Some(first) = maps.first()
+            && let Some(bad) = maps.iter().find(|m| m.0.len() != first.0.len())
         {
             return Err(IoError::ShapeMismatch {
                 what: "channels of traces in one batch (missing_components = Ignore)".into(),
-                expected: first.nrows().to_string(),
-                got: bad.nrows().to_string(),
+                expected: first.0.len().to_string(),
+                got: bad.0.len().to_string(),
             });
         }
-        let c = wfs.iter().map(|w| w.nrows()).max().unwrap_or(0);
-        let w = wfs.iter().map(|w| w.ncols()).max().unwrap_or(0);
-        let mut out = Array3::zeros((wfs.len(), c, w));
-        for (i, wf) in wfs.iter().enumerate() {
-            out.slice_mut(s![i, ..wf.nrows(), ..wf.ncols()]).assign(wf);
-        }
-        Ok(out)
+        let c = maps.iter().map(|m| m.0.len()).max().unwrap_or(0);
+        let w = maps.iter().map(|m| m.1).max().unwrap_or(0);
+        Ok(BatchPlan { dim: (rows.len(), c, w), rows, maps, target })
+    }
+
+    fn read_batch(&self, plan: &BatchPlan, mut out: ArrayViewMut3<f64>) -> Result<()> {
+        out.axis_iter_mut(Axis(0)).into_par_iter().zip(plan.rows.par_iter().zip(&plan.maps)).try_for_each(
+            |(mut o, (&r, (map, w)))| {
+                let (c, w) = (map.len(), *w);
+                match plan.target {
+                    None => self.fill_stored(r, map, o.slice_mut(s![..c, ..w]))?,
+                    Some(t) => {
+                        let wf = self.process(r, Some(t))?;
+                        if wf.dim() != (c, w) {
+                            return Err(IoError::ShapeMismatch {
+                                what: format!("resampled trace {:?}", self.shared.traces[r].name),
+                                expected: format!("{:?}", (c, w)),
+                                got: format!("{:?}", wf.dim()),
+                            });
+                        }
+                        o.slice_mut(s![..c, ..w]).assign(&wf);
+                    }
+                }
+                // padding (the buffer may be reused)
+                o.slice_mut(s![.., w..]).fill(0.0);
+                o.slice_mut(s![c.., ..w]).fill(0.0);
+                Ok(())
+            },
+        )
     }
 
     /// Waveform and metadata of trace `idx`; with resampling, every `*_sample` column is scaled
@@ -739,14 +882,50 @@ impl WaveformDataset {
     }
 }
 
-fn check_len(raw: &[f64], shape: &[usize], name: &str) -> Result<()> {
-    let want: usize = shape.iter().product();
-    if raw.len() != want {
-        return Err(IoError::ShapeMismatch {
-            what: format!("data read for trace {name:?}"),
-            expected: want.to_string(),
-            got: raw.len().to_string(),
-        });
+/// A trace's planned block, its resolved selection and the stored (rows, columns) it yields.
+type Located = (Arc<Block>, Vec<Resolved>, (usize, usize));
+
+/// A planned batch read: dataset rows, per row the channel map and output length, the target
+/// rate and the output shape.
+struct BatchPlan {
+    rows: Vec<usize>,
+    maps: Vec<(Vec<Option<usize>>, usize)>,
+    target: Option<f64>,
+    dim: (usize, usize, usize),
+}
+
+thread_local! {
+    // Decoded samples of the trace being processed on this thread (reused: no per-read allocation).
+    static DECODED: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Copy the stored channels of `wf` into `out` following `map` (rows mapped to `None` stay as
+/// they are: zeros in a fresh array). `out` has `map.len()` rows and `wf.ncols()` columns.
+fn fill(map: &[Option<usize>], wf: ArrayView2<f64>, mut out: ArrayViewMut2<f64>) {
+    for (mut o, m) in out.outer_iter_mut().zip(map) {
+        match *m {
+            Some(r) => o.assign(&wf.row(r)),
+            None => o.fill(0.0),
+        }
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn golden(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/seisbench-io").join(name)
+    }
+
+    #[test]
+    fn contiguous_blocks_are_read_directly_others_through_hdf5() {
+        for (name, direct) in [("sbds", true), ("sbds_chunked", true), ("sbds_h5chunked", false)] {
+            let ds = WaveformDataset::open(golden(name)).unwrap();
+            for row in 0..ds.len() {
+                let (block, _, _) = ds.locate(row).unwrap();
+                assert_eq!(block.is_direct(), direct, "{name} row {row}");
+            }
+        }
+    }
 }

@@ -35,6 +35,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod block;
 mod cache;
 pub mod data_format;
 pub mod dataset;

@@ -28,6 +28,15 @@ pub(crate) fn plan(n: usize, source: f64, target: f64) -> Plan {
     Plan::Fft((n as f64 * target / source) as usize)
 }
 
+/// Length of an `n`-sample trace at `source` Hz once resampled to `target` Hz.
+pub(crate) fn resampled_len(n: usize, source: f64, target: f64) -> usize {
+    match plan(n, source, target) {
+        Plan::Keep => n,
+        Plan::Decimate(q) => n.div_ceil(q),
+        Plan::Fft(num) => num,
+    }
+}
+
 /// Resample every row (channel) of `x` from `source` to `target` Hz.
 pub(crate) fn resample_rows(x: ArrayView2<f64>, source: f64, target: f64, zerophase: bool) -> Result<Array2<f64>> {
     if !(source.is_finite() && source > 0.0) {

@@ -197,3 +197,40 @@ fn cache_is_bounded_and_transparent() {
     }
     assert!(ds.cache_bytes_used() > 0);
 }
+
+#[test]
+fn batch_into_a_reused_buffer_matches_fresh_batches() {
+    let info = json(CRATE, "dataset_expected.json");
+    let mut g = Golden::open(CRATE, "dataset_expected.npz");
+    let batch: Vec<usize> =
+        info["datasets"]["sbds"]["batch"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+    let want = g.array3("sbds/batch");
+    for name in ["sbds", "sbds_h5chunked"] {
+        for opts in [DatasetOptions::default(), DatasetOptions::default().cache_bytes(1 << 20)] {
+            let ds = open(name, opts);
+            let wo = WaveformOptions::default();
+            let dim = ds.batch_dim(&batch, &wo).unwrap();
+            assert_eq!(dim, want.dim());
+            // a dirty buffer: every element, padding included, must be overwritten
+            let mut buf = ndarray::Array3::from_elem(dim, f64::NAN);
+            ds.get_waveforms_batch_into(&batch, &wo, buf.view_mut()).unwrap();
+            assert_eq!(buf, want, "{name}");
+            assert_eq!(ds.get_waveforms_batch(&batch, &wo).unwrap(), want, "{name}");
+            let mut wrong = ndarray::Array3::zeros((dim.0, dim.1, dim.2 + 1));
+            assert!(matches!(
+                ds.get_waveforms_batch_into(&batch, &wo, wrong.view_mut()),
+                Err(IoError::ShapeMismatch { .. })
+            ));
+        }
+        // resampled and reordered batches agree with the per-trace getter
+        let ds = open(name, DatasetOptions::default().component_order("ENZ"));
+        let wo = WaveformOptions::resampled(50.0);
+        let mut buf = ndarray::Array3::from_elem(ds.batch_dim(&batch, &wo).unwrap(), f64::NAN);
+        ds.get_waveforms_batch_into(&batch, &wo, buf.view_mut()).unwrap();
+        for (k, &i) in batch.iter().enumerate() {
+            let one = ds.get_waveforms(i, &wo).unwrap();
+            assert_eq!(buf.slice(ndarray::s![k, .., ..one.ncols()]), one, "{name} trace {i}");
+            assert!(buf.slice(ndarray::s![k, .., one.ncols()..]).iter().all(|&x| x == 0.0));
+        }
+    }
+}

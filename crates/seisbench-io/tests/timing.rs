@@ -26,27 +26,62 @@ fn timing_get_waveforms() {
     wr.finish().unwrap();
     let ds = WaveformDataset::open(&dir).unwrap();
     let opts = WaveformOptions::default();
-    let mut by_index = Vec::new();
+    // wall time and CPU time of this thread (the machine may be shared)
+    let (mut by_index, mut by_index_cpu) = (Vec::new(), Vec::new());
     for _ in 0..7 {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), thread_cpu());
         for i in 0..n {
             std::hint::black_box(ds.get_waveforms(i, &opts).unwrap());
         }
         by_index.push(t.elapsed().as_secs_f64() / n as f64);
+        by_index_cpu.push((thread_cpu() - c) / n as f64);
     }
     let all: Vec<usize> = (0..n).collect();
-    let mut batch = Vec::new();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let (mut batch, mut batch_cpu1) = (Vec::new(), Vec::new());
     for _ in 0..7 {
         let t = Instant::now();
         std::hint::black_box(ds.get_waveforms_batch(&all, &opts).unwrap());
         batch.push(t.elapsed().as_secs_f64() / n as f64);
+        // single worker thread: its CPU time is the whole cost
+        batch_cpu1.push(one.install(|| {
+            let c = thread_cpu();
+            std::hint::black_box(ds.get_waveforms_batch(&all, &opts).unwrap());
+            (thread_cpu() - c) / n as f64
+        }));
     }
-    by_index.sort_by(f64::total_cmp);
-    batch.sort_by(f64::total_cmp);
+    // the same batch into one reused buffer (no fresh allocation per batch)
+    let mut buf = ndarray::Array3::zeros(ds.batch_dim(&all, &opts).unwrap());
+    let mut into_cpu1 = Vec::new();
+    for _ in 0..7 {
+        into_cpu1.push(one.install(|| {
+            let c = thread_cpu();
+            ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).unwrap();
+            (thread_cpu() - c) / n as f64
+        }));
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     println!(
-        "{{\"get_waveforms_by_index\": {:e}, \"get_waveforms_batch\": {:e}}}",
-        by_index[by_index.len() / 2],
-        batch[batch.len() / 2]
+        "wall: {{\"get_waveforms_by_index\": {:e}, \"get_waveforms_batch\": {:e}}}",
+        med(&mut by_index),
+        med(&mut batch)
     );
+    println!(
+        "thread CPU (batch on 1 thread): {{\"get_waveforms_by_index\": {:e}, \"get_waveforms_batch\": {:e}}}",
+        med(&mut by_index_cpu),
+        med(&mut batch_cpu1)
+    );
+    println!("thread CPU, batch into a reused buffer on 1 thread: {:e}", med(&mut into_cpu1));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// CPU seconds consumed by the calling thread (Linux `/proc/thread-self/schedstat`).
+fn thread_cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()))
+        .map_or(f64::NAN, |ns| ns * 1e-9)
 }
