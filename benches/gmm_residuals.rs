@@ -1,11 +1,23 @@
 //! GMPE evaluation speed on one million site–scenario pairs (issue 6): KothaEtAl2020 SA(1 s) and
 //! BooreEtAl2014 with 8 IMTs. Inputs come from a counter-based Weyl sequence that
 //! `xtask/golden/gmm-residuals/bench_ref.py` reproduces exactly, so hazardlib is timed on
-//! identical contexts. The timed call is the whole `predict` (validation + all outputs).
+//! identical contexts. Three ways a user calls the plan, each against hazardlib's `gsim.compute`:
+//!
+//! - `<case>`: [`GmpePlan::predict`] allocates and fills mean, σ, τ, φ (vs `compute` into
+//!   freshly allocated arrays, i.e. `get_mean_stds`);
+//! - `<case>_into`: [`GmpePlan::predict_into`] reusing caller buffers (vs `compute` into
+//!   preallocated arrays, hazardlib's own calling convention);
+//! - `<case>_stream`: [`GmpePlan::map_chunks`] reducing every chunk (sum of mean and σ) without
+//!   any output array of size 10⁶ (hazardlib has no streaming mode: same reference as `<case>`).
+//!
+//! Validation of every input is included in all timings.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gmm_residuals::Imt;
-use gmm_residuals::gmpe::{BooreEtAl2014, Contexts, Gmpe, KothaEtAl2020, KothaVariant, RangePolicy};
+use gmm_residuals::gmpe::{
+    BooreEtAl2014, Contexts, Gmpe, GmpePlan, KothaEtAl2020, KothaVariant, PredictionsMut, RangePolicy,
+};
+use std::hint::black_box;
 use std::time::Duration;
 
 const N: usize = 1_000_000;
@@ -17,36 +29,46 @@ fn weyl(i: usize, p: f64) -> f64 {
     x - x.floor()
 }
 
-struct Inputs {
-    mag: Vec<f64>,
-    rjb: Vec<f64>,
-    vs30: Vec<f64>,
-    depth: Vec<f64>,
-    rake: Vec<f64>,
+fn column(p: f64, lo: f64, width: f64) -> Vec<f64> {
+    (0..N).map(|i| lo + width * weyl(i, p)).collect()
 }
 
-fn inputs() -> Inputs {
-    Inputs {
-        mag: (0..N).map(|i| 3.5 + 4.0 * weyl(i, 2.0)).collect(),
-        rjb: (0..N).map(|i| 300.0 * weyl(i, 3.0)).collect(),
-        vs30: (0..N).map(|i| 200.0 + 1300.0 * weyl(i, 5.0)).collect(),
-        depth: (0..N).map(|i| 2.0 + 28.0 * weyl(i, 7.0)).collect(),
-        rake: (0..N).map(|i| -180.0 + 360.0 * weyl(i, 11.0)).collect(),
-    }
+fn cases(c: &mut Criterion, group_name: &str, ctx: &Contexts<'_>, case: &str, plan: &GmpePlan) {
+    let mut group = c.benchmark_group(group_name);
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function(case, |b| b.iter(|| plan.predict(ctx).unwrap()));
+    let len = plan.imts().len() * ctx.len();
+    let (mut m, mut s, mut t, mut p) = (vec![0.0; len], vec![0.0; len], vec![0.0; len], vec![0.0; len]);
+    group.bench_function(format!("{case}_into"), |b| {
+        b.iter(|| plan.predict_into(ctx, PredictionsMut::all(&mut m, &mut s, &mut t, &mut p)).unwrap())
+    });
+    let k = plan.imts().len();
+    group.bench_function(format!("{case}_stream"), |b| {
+        b.iter(|| {
+            let parts = plan
+                .map_chunks(ctx, |_, c| (0..k).map(|j| c.mean(j).iter().chain(c.sigma(j)).sum::<f64>()).sum::<f64>())
+                .unwrap();
+            black_box(parts.iter().sum::<f64>())
+        })
+    });
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
-    let x = inputs();
-    let ctx = Contexts::new(&x.mag).with_rjb(&x.rjb).with_vs30(&x.vs30).with_hypo_depth(&x.depth).with_rake(&x.rake);
-    let mut group = c.benchmark_group("gmm_residuals");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    let mag = column(2.0, 3.5, 4.0);
+    let rjb = column(3.0, 0.0, 300.0);
+    let vs30 = column(5.0, 200.0, 1300.0);
+    let depth = column(7.0, 2.0, 28.0);
+    let rake = column(11.0, -180.0, 360.0);
+    // each model gets the columns it reads, as a user would pass them
+    let kotha_ctx = Contexts::new(&mag).with_rjb(&rjb).with_hypo_depth(&depth);
     let kotha =
         KothaEtAl2020::new(KothaVariant::Base).plan(&[Imt::Sa(1.0)]).unwrap().with_range_policy(RangePolicy::Ignore);
-    group.bench_function("kotha2020_sa1_1m", |b| b.iter(|| kotha.predict(&ctx).unwrap()));
+    cases(c, "gmm_residuals", &kotha_ctx, "kotha2020_sa1_1m", &kotha);
+    let boore_ctx = Contexts::new(&mag).with_rjb(&rjb).with_vs30(&vs30).with_rake(&rake);
     let imts = [Imt::Pga, Imt::Pgv, Imt::Sa(0.1), Imt::Sa(0.2), Imt::Sa(0.5), Imt::Sa(1.0), Imt::Sa(2.0), Imt::Sa(3.0)];
     let boore = BooreEtAl2014::default().plan(&imts).unwrap().with_range_policy(RangePolicy::Ignore);
-    group.bench_function("boore2014_8im_1m", |b| b.iter(|| boore.predict(&ctx).unwrap()));
-    group.finish();
+    cases(c, "gmm_residuals", &boore_ctx, "boore2014_8im_1m", &boore);
 }
 
 criterion_group!(benches, bench);

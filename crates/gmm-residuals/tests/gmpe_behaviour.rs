@@ -81,6 +81,43 @@ fn range_policy_flags_or_errors() {
     assert!(matches!(e, ResidualsError::OutOfRange { record: 1, column: "mag", .. }), "{e}");
 }
 
+/// Inputs are validated chunk by chunk inside the parallel evaluation: errors still name the
+/// global record, the first bad chunk wins, and every entry point reports them.
+#[test]
+fn errors_in_later_chunks_name_the_global_record() {
+    let n = 20_000;
+    let (mag, mut rjb, _, _, vs30, rake) = contexts(n);
+    rjb[17_001] = f64::INFINITY;
+    rjb[9_000] = -1.0;
+    let ctx = Contexts::new(&mag).with_rjb(&rjb).with_vs30(&vs30).with_rake(&rake);
+    let plan = model_by_name("BooreEtAl2014").unwrap().plan(&[Imt::Pga, Imt::Pgv]).unwrap();
+    let is_9000 =
+        |e: &ResidualsError| matches!(e, ResidualsError::InvalidInput { record: 9_000, column, .. } if column == "rjb");
+    let e = plan.predict(&ctx).unwrap_err();
+    assert!(is_9000(&e), "{e}");
+    assert!(is_9000(&plan.predict_mean(&ctx).unwrap_err()));
+    assert!(is_9000(&plan.predict_mean_sigma(&ctx).unwrap_err()));
+    assert!(is_9000(&plan.map_chunks(&ctx, |_, _| ()).unwrap_err()));
+    let mut buf = vec![0.0; 2 * n];
+    assert!(is_9000(&plan.predict_into(&ctx, PredictionsMut::mean(&mut buf)).unwrap_err()));
+    rjb[9_000] = 1.0;
+    let e = plan.predict(&Contexts::new(&mag).with_rjb(&rjb).with_vs30(&vs30).with_rake(&rake)).unwrap_err();
+    assert!(matches!(&e, ResidualsError::InvalidInput { record: 17_001, .. }), "{e}");
+    // range policy Error: first out-of-range record of the first chunk holding one
+    rjb[17_001] = 1.0;
+    let mut mag = mag;
+    mag[12_345] = 9.0;
+    let ctx = Contexts::new(&mag).with_rjb(&rjb).with_vs30(&vs30).with_rake(&rake);
+    let e = model_by_name("BooreEtAl2014")
+        .unwrap()
+        .plan(&[Imt::Pga])
+        .unwrap()
+        .with_range_policy(RangePolicy::Error)
+        .predict(&ctx)
+        .unwrap_err();
+    assert!(matches!(e, ResidualsError::OutOfRange { record: 12_345, column: "mag", .. }), "{e}");
+}
+
 type Columns = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
 
 fn contexts(n: usize) -> Columns {
@@ -119,9 +156,37 @@ fn chunked_and_single_thread_results_are_identical() {
         let mut mean = vec![0.0; 2 * 3000];
         let (mut s, mut t, mut p) = (vec![0.0; 6000], vec![0.0; 6000], vec![0.0; 6000]);
         let sub = ctx.slice(3000..6000);
-        plan.predict_into(&sub, PredictionsMut { mean: &mut mean, sigma: &mut s, tau: &mut t, phi: &mut p }).unwrap();
+        plan.predict_into(&sub, PredictionsMut::all(&mut mean, &mut s, &mut t, &mut p)).unwrap();
         assert_eq!(&mean[..3000], &full.mean.row(0).as_slice().unwrap()[3000..6000], "{name}");
         assert_eq!(&mean[3000..], &full.mean.row(1).as_slice().unwrap()[3000..6000], "{name}");
+        assert_eq!(&p[3000..], &full.phi.row(1).as_slice().unwrap()[3000..6000], "{name}");
+        // mean only / mean and σ: identical numbers, less memory
+        mean.fill(0.0);
+        plan.predict_into(&sub, PredictionsMut::mean(&mut mean)).unwrap();
+        assert_eq!(&mean[3000..], &full.mean.row(1).as_slice().unwrap()[3000..6000], "{name}");
+        assert_eq!(plan.predict_mean(&ctx).unwrap(), full.mean, "{name}");
+        let (m, s) = plan.predict_mean_sigma(&ctx).unwrap();
+        assert_eq!((m, s), (full.mean.clone(), full.sigma.clone()), "{name}");
+        // streaming: every chunk equals the materialised predictions, in order, with its flags
+        let pieces = plan
+            .map_chunks(&ctx, |sub, c| {
+                assert_eq!(sub.len(), c.len());
+                let r = c.start..c.start + c.len();
+                for k in 0..2 {
+                    assert_eq!(c.mean(k), &full.mean.row(k).as_slice().unwrap()[r.clone()]);
+                    assert_eq!(c.sigma(k), &full.sigma.row(k).as_slice().unwrap()[r.clone()]);
+                    assert_eq!(c.tau(k), &full.tau.row(k).as_slice().unwrap()[r.clone()]);
+                    assert_eq!(c.phi(k), &full.phi.row(k).as_slice().unwrap()[r.clone()]);
+                }
+                assert_eq!(c.out_of_range, &full.out_of_range[r.clone()]);
+                (c.start, c.len())
+            })
+            .unwrap();
+        assert_eq!(pieces.iter().map(|p| p.1).sum::<usize>(), n, "{name}");
+        assert!(pieces.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0), "{name}: chunks in order");
+        // a wrong buffer length is a typed error, not a panic
+        let mut short = vec![0.0; 10];
+        assert!(plan.predict_into(&sub, PredictionsMut::mean_sigma(&mut mean, &mut short)).is_err());
     }
 }
 

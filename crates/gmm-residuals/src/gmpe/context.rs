@@ -133,6 +133,12 @@ impl<'a> Contexts<'a> {
     /// finite numbers, Vs30 > 0, distances ≥ 0, region 0…5, z1.0 ≥ 0 or −999. Errors name the
     /// record and column.
     pub fn validate(&self, model: &'static str, required: &[Input]) -> Result<()> {
+        self.check_columns(model, required)?;
+        self.check_values(required, 0)
+    }
+
+    /// Presence and lengths of the `required` columns (cheap; values unchecked).
+    pub(crate) fn check_columns(&self, model: &'static str, required: &[Input]) -> Result<()> {
         let n = self.len();
         if n == 0 {
             return Err(ResidualsError::Empty { what: "contexts (mag)".into() });
@@ -142,10 +148,20 @@ impl<'a> Contexts<'a> {
             if len != n {
                 return Err(ResidualsError::shape(format!("context column {:?} vs mag", input.name()), n, len));
             }
-            if let Some(col) = self.column(input) {
-                for (record, &value) in col.iter().enumerate() {
+        }
+        Ok(())
+    }
+
+    /// Values of the `required` columns (present, right length); errors name the record as
+    /// `offset` + its index here (for chunks of a larger context set).
+    pub(crate) fn check_values(&self, required: &[Input], offset: usize) -> Result<()> {
+        for &input in required {
+            if let Some(col) = self.column(input)
+                && !column_ok(input, col)
+            {
+                for (i, &value) in col.iter().enumerate() {
                     let bad = |reason: &str| ResidualsError::InvalidInput {
-                        record,
+                        record: offset + i,
                         column: input.name().to_string(),
                         value,
                         reason: reason.to_string(),
@@ -165,10 +181,10 @@ impl<'a> Contexts<'a> {
             }
             if input == Input::Region
                 && let Some(r) = self.region
-                && let Some((record, &v)) = r.iter().enumerate().find(|(_, v)| **v > 5)
+                && let Some((i, &v)) = r.iter().enumerate().find(|(_, v)| **v > 5)
             {
                 return Err(ResidualsError::InvalidInput {
-                    record,
+                    record: offset + i,
                     column: "region".into(),
                     value: v as f64,
                     reason: "ESHM20 attenuation region must be 0…5".into(),
@@ -193,4 +209,21 @@ impl<'a> Contexts<'a> {
             rrup: self.rrup.map(|v| &v[r]),
         }
     }
+}
+
+/// Branch-free pass over a column (vectorises): true when every value is valid for `input`; the
+/// slow per-record loop of [`Contexts::validate`] then only runs to name the offending record.
+fn column_ok(input: Input, col: &[f64]) -> bool {
+    match input {
+        Input::Vs30 => all(col, |v| v.is_finite() & (v > 0.0)),
+        Input::Rjb | Input::Rrup => all(col, |v| v.is_finite() & (v >= 0.0)),
+        Input::Z1pt0 => all(col, |v| v.is_finite() & ((v >= 0.0) | (v == -999.0))),
+        _ => all(col, f64::is_finite),
+    }
+}
+
+/// `valid` holds for every value; blocks of 64 without early exit so the inner loop vectorises.
+#[inline]
+fn all(col: &[f64], valid: impl Fn(f64) -> bool) -> bool {
+    col.chunks(64).all(|block| block.iter().fold(true, |ok, &v| ok & valid(v)))
 }

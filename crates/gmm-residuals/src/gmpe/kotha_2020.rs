@@ -141,13 +141,9 @@ struct K {
 fn pseudo_depth(depth: f64) -> (f64, f64) {
     // √(30² + h²), computed once
     const RR: [f64; 3] = [30.265_491_900_843_113, 31.048_349_392_520_05, 32.310_988_842_807_02];
-    if depth <= 10.0 {
-        (4.0, RR[0])
-    } else if depth > 20.0 {
-        (12.0, RR[2])
-    } else {
-        (8.0, RR[1])
-    }
+    // branch-free: depths are unordered across contexts, so branches would mispredict
+    let k = usize::from(depth > 10.0) + usize::from(depth > 20.0);
+    (4.0 * (1 + k) as f64, RR[k])
 }
 
 /// Al Atik (2015) "global" heteroskedastic τ (mean model) used by ESHM20.
@@ -172,80 +168,99 @@ impl Kernel for K {
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.cs[m];
         let model = &self.model;
+        let n = ctx.len();
         let rjb = ctx.rjb.unwrap_or_default();
         let depth = ctx.hypo_depth.unwrap_or_default();
-        let ln100g = (100.0 * G).ln();
-        for i in 0..ctx.len() {
-            let mag = ctx.mag[i];
+        let vs30 = ctx.vs30.unwrap_or_default();
+        let measured = ctx.vs30measured.unwrap_or_default();
+        let regions = match (model.variant, ctx.region) {
+            (KothaVariant::Eshm20, Some(reg)) if !c.pgv => reg,
+            _ => &[],
+        };
+        let shift = if c.acc { (100.0 * G).ln() } else { 0.0 };
+        let (mean, mag) = (&mut out.mean[..n], &ctx.mag[..n]);
+        let (rjb, depth) = (&rjb[..n], &depth[..n]);
+        // source and path terms (every variant)
+        for i in 0..n {
+            let mag = mag[i];
             let dm = mag - M_H;
-            let fm = if mag <= M_H { c.e1 + c.b1 * dm + c.b2 * (dm * dm) } else { c.e1 + c.b3 * dm };
+            // both branches evaluated, one selected (no misprediction on unordered magnitudes)
+            let (low, high) = (c.e1 + c.b1 * dm + c.b2 * (dm * dm), c.e1 + c.b3 * dm);
+            let fm = if mag <= M_H { low } else { high };
             let (h, rr) = pseudo_depth(depth[i]);
             let r = (rjb[i] * rjb[i] + h * h).sqrt();
-            let region = match (model.variant, ctx.region) {
-                (KothaVariant::Eshm20, Some(reg)) if !c.pgv => reg[i] as usize,
-                _ => 0,
-            };
-            let fr = (c.c1 + c.c2 * (mag - M_REF)) * (r / rr).ln() + (c.c3[region] * (r - rr) / 100.0);
-            let (fs, phis2s) = match model.variant {
-                KothaVariant::Base => (0.0, c.phis2s[0]),
+            let c3 = c.c3[regions.get(i).map_or(0, |&g| g as usize)];
+            let fr = (c.c1 + c.c2 * (mag - M_REF)) * (r / rr).ln() + (c3 * (r - rr) / 100.0);
+            mean[i] = fm + fr;
+        }
+        // site term, unit conversion and source-region adjustment
+        for i in 0..n {
+            let fs = match model.variant {
+                KothaVariant::Base => 0.0,
                 KothaVariant::Site => {
-                    let s = (ctx.vs30.unwrap_or_default()[i] / 800.0).ln();
-                    (c.site[0] + c.site[1] * s + c.site[2] * (s * s), c.phis2s[0])
+                    let s = (vs30[i] / 800.0).ln();
+                    c.site[0] + c.site[1] * s + c.site[2] * (s * s)
                 }
                 KothaVariant::Eshm20 => {
-                    let v = ctx.vs30.unwrap_or_default()[i].min(1100.0);
-                    if ctx.vs30measured.unwrap_or_default()[i] {
-                        (c.site[0] + c.site[1] * v.ln(), c.phis2s[0])
-                    } else {
-                        (c.site[2] + c.site[3] * v.ln(), c.phis2s[1])
-                    }
+                    let v = vs30[i].min(1100.0);
+                    if measured[i] { c.site[0] + c.site[1] * v.ln() } else { c.site[2] + c.site[3] * v.ln() }
                 }
             };
-            let mut mean = fm + fr + fs;
+            let mut y = mean[i] + fs;
             if c.acc {
-                mean -= ln100g;
-            }
-            let (tau, mut phi) = if model.variant == KothaVariant::Eshm20 {
-                let [a, b] = c.phi_ab;
-                let p = if mag <= 5.0 {
-                    a
-                } else if mag > 6.5 {
-                    b
-                } else {
-                    a + (mag - 5.0) * ((b - a) / 1.5)
-                };
-                (global_tau(c.pgv, mag), p)
-            } else {
-                (c.tau0, c.phi0)
-            };
-            if model.ergodic {
-                phi = (phi * phi + phis2s * phis2s).sqrt();
+                y -= shift;
             }
             if model.sigma_mu_epsilon != 0.0 {
-                // depth classes for σ_μ: shallow < 10 km, deep ≥ 20 km (not those of h)
-                let d = depth[i];
-                let k = if d < 10.0 {
-                    0
-                } else if d >= 20.0 {
-                    2
-                } else {
-                    1
-                };
-                let (uf, lf) = (c.sigma_mu[k], c.sigma_mu[3 + k]);
-                let adj = if mag < 7.4 {
-                    c.tau_l2l
-                } else if mag >= 8.0 {
-                    c.tau_l2l.max(uf)
-                } else {
-                    c.tau_l2l.max(lf + (uf - lf) * (mag - 7.4) / 0.6)
-                };
-                mean += model.sigma_mu_epsilon * adj;
+                y += model.sigma_mu_epsilon * sigma_mu(c, mag[i], depth[i]);
             }
-            out.mean[i] = mean;
+            mean[i] = y;
+        }
+        let ergodic = |phi: f64, phis2s: f64| if model.ergodic { (phi * phi + phis2s * phis2s).sqrt() } else { phi };
+        if model.variant != KothaVariant::Eshm20 {
+            // homoskedastic: one σ, τ, φ per IMT
+            let (tau, phi) = (c.tau0, ergodic(c.phi0, c.phis2s[0]));
+            out.tau[..n].fill(tau);
+            out.phi[..n].fill(phi);
+            out.sigma[..n].fill((tau * tau + phi * phi).sqrt());
+            return;
+        }
+        let [a, b] = c.phi_ab;
+        for i in 0..n {
+            let mag = mag[i];
+            let phi0 = if mag <= 5.0 {
+                a
+            } else if mag > 6.5 {
+                b
+            } else {
+                a + (mag - 5.0) * ((b - a) / 1.5)
+            };
+            let tau = global_tau(c.pgv, mag);
+            let phi = ergodic(phi0, if measured[i] { c.phis2s[0] } else { c.phis2s[1] });
             out.sigma[i] = (tau * tau + phi * phi).sqrt();
             out.tau[i] = tau;
             out.phi[i] = phi;
         }
+    }
+}
+
+/// σ_μ(M, depth) of the source-region adjustment: tau_l2l below M 7.4, interpolated to the M 8
+/// value above, never below tau_l2l. Depth classes: shallow < 10 km, deep ≥ 20 km (not those of h).
+#[inline]
+fn sigma_mu(c: &C, mag: f64, depth: f64) -> f64 {
+    let k = if depth < 10.0 {
+        0
+    } else if depth >= 20.0 {
+        2
+    } else {
+        1
+    };
+    let (uf, lf) = (c.sigma_mu[k], c.sigma_mu[3 + k]);
+    if mag < 7.4 {
+        c.tau_l2l
+    } else if mag >= 8.0 {
+        c.tau_l2l.max(uf)
+    } else {
+        c.tau_l2l.max(lf + (uf - lf) * (mag - 7.4) / 0.6)
     }
 }
 

@@ -29,7 +29,7 @@ pub use cauzzi_2014::{CauzziEtAl2014, CauzziSite};
 pub use context::{Contexts, Input};
 pub use kotha_2020::{Eshm20Branch, KothaEtAl2020, KothaVariant};
 pub use lanzano_2019::{LanzanoDistance, LanzanoEtAl2019};
-pub use plan::{GmpePlan, Predictions, PredictionsMut, RangePolicy};
+pub use plan::{ChunkPredictions, GmpePlan, Predictions, PredictionsMut, RangePolicy};
 
 use crate::{Imt, Result};
 
