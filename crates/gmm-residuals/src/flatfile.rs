@@ -363,7 +363,7 @@ impl Flatfile {
             Input::Z1pt0 => return None, // optional: unknown → −999
             Input::Rjb => &self.rjb,
             Input::Rrup => &self.rrup,
-            Input::Vs30Measured | Input::Region => return None,
+            Input::Vs30Measured | Input::Region | Input::Ec8Class => return None,
         })
     }
 

@@ -4,8 +4,8 @@
 
 use gmm_residuals::Imt;
 use gmm_residuals::gmpe::{
-    AkkarBommer2010, BooreBasin, BooreEtAl2014, Contexts, Eshm20Branch, Gmpe, KothaEtAl2020, KothaVariant, RangePolicy,
-    model_by_name,
+    AkkarBommer2010, BindiEtAl2011, BindiSite, BooreBasin, BooreEtAl2014, Contexts, Ec8Class, Eshm20Branch, Gmpe,
+    KothaEtAl2020, KothaVariant, RangePolicy, model_by_name,
 };
 use seisml_testkit::{Golden, Tolerance};
 
@@ -103,6 +103,28 @@ fn akkar_bommer_sa4_share_extension() {
     let p = AkkarBommer2010.plan(&[Imt::Sa(3.5), Imt::Sa(4.0)]).unwrap().predict(&ctx).unwrap();
     TOL.assert_close("ab4 mean", p.mean.view(), g.array2("ab4__mean").view());
     TOL.assert_close("ab4 sigma", p.sigma.view(), g.array2("ab4__sigma").view());
+}
+
+/// Bindi 2011 EC8 class E: hazardlib's sentinel Vs30 = 0 ⇔ an explicit class-E record here;
+/// the other records get their class A–D from Vs30.
+#[test]
+fn bindi_2011_class_e_from_ec8_column() {
+    let mut g = Golden::open("gmm-residuals", "gmpe_grid.npz");
+    let imts = imts(&mut g);
+    let col = |g: &mut Golden, n: &str| g.array1(&format!("bindiE__{n}")).to_vec();
+    let (mag, rake, vs30, rjb) = (col(&mut g, "mag"), col(&mut g, "rake"), col(&mut g, "vs30"), col(&mut g, "rjb"));
+    let class: Vec<Ec8Class> =
+        vs30.iter().map(|&v| if v == 0.0 { Ec8Class::E } else { Ec8Class::from_vs30(v).unwrap() }).collect();
+    assert!(class.iter().filter(|&&c| c == Ec8Class::E).count() > 40, "class E well represented");
+    let ctx = Contexts::new(&mag).with_rake(&rake).with_rjb(&rjb).with_ec8_class(&class);
+    let model = BindiEtAl2011 { site: BindiSite::Ec8Class };
+    let p = model.plan(&imts).unwrap().with_range_policy(RangePolicy::Ignore).predict(&ctx).unwrap();
+    for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
+        TOL.assert_close(&format!("bindiE {what}"), actual.view(), g.array2(&format!("bindiE__{what}")).view());
+    }
+    // the Vs30 variant refuses the sentinel and names the record
+    let e = BindiEtAl2011::default().plan(&imts).unwrap().predict(&ctx.with_vs30(&vs30)).unwrap_err();
+    assert!(e.to_string().contains("vs30"), "{e}");
 }
 
 /// Hand-checkable values of the reference note (§5): M 6, Rjb 10 km, Vs30 760, rake 0, depth 8.

@@ -109,6 +109,17 @@ def main():
         out[f"ab4__{name}"] = np.asarray(ctx[name], dtype=float)
     out["ab4__mean"] = mean
     out["ab4__sigma"] = sig
+    # BindiEtAl2011 class E: hazardlib selects it with the sentinel vs30 = 0 (seisml: explicit
+    # EC8 class column); a third of the records are class E, the rest A-D from Vs30
+    gsim = valid.gsim("[BindiEtAl2011]")
+    ctx = contexts(rng, MAGS)
+    ctx.vs30[rng.random(N) < 1.0 / 3.0] = 0.0
+    mean, sig, tau, phi = (np.zeros((len(imts), N)) for _ in range(4))
+    gsim.compute(ctx, imts, mean, sig, tau, phi)
+    for name in ("mag", "rake", "vs30", "rjb"):
+        out[f"bindiE__{name}"] = np.asarray(ctx[name], dtype=float)
+    for name, v in (("mean", mean), ("sigma", sig), ("tau", tau), ("phi", phi)):
+        out[f"bindiE__{name}"] = v
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     np.savez_compressed(OUT, **out)
     print("wrote", OUT, os.path.getsize(OUT), "bytes")

@@ -23,6 +23,48 @@ pub enum Input {
     Rjb,
     /// Rupture distance (km).
     Rrup,
+    /// Eurocode 8 site class A…E ([`Ec8Class`]), for models whose class E cannot be derived
+    /// from Vs30.
+    Ec8Class,
+}
+
+/// Eurocode 8 (CEN 2004) ground type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ec8Class {
+    /// Rock, Vs30 ≥ 800 m/s.
+    A,
+    /// Stiff deposits, 360 ≤ Vs30 < 800 m/s.
+    B,
+    /// Medium deposits, 180 ≤ Vs30 < 360 m/s.
+    C,
+    /// Soft deposits, Vs30 < 180 m/s.
+    D,
+    /// 5–20 m of C or D alluvium over stiffer material (Vs30 > 800): not a Vs30 range, so it
+    /// must be given explicitly.
+    E,
+}
+
+impl Ec8Class {
+    /// Class A–D from Vs30 (m/s, > 0), with hazardlib's boundaries (lower bounds inclusive).
+    pub fn from_vs30(vs30: f64) -> Result<Self> {
+        if !(vs30.is_finite() && vs30 > 0.0) {
+            return Err(ResidualsError::invalid("vs30", vs30, "must be a finite number > 0 m/s"));
+        }
+        Ok(if vs30 >= 800.0 {
+            Ec8Class::A
+        } else if vs30 >= 360.0 {
+            Ec8Class::B
+        } else if vs30 >= 180.0 {
+            Ec8Class::C
+        } else {
+            Ec8Class::D
+        })
+    }
+
+    /// Index 0…4 for A…E.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl Input {
@@ -38,6 +80,7 @@ impl Input {
             Input::Z1pt0 => "z1pt0",
             Input::Rjb => "rjb",
             Input::Rrup => "rrup",
+            Input::Ec8Class => "ec8_class",
         }
     }
 }
@@ -71,6 +114,8 @@ pub struct Contexts<'a> {
     pub rjb: Option<&'a [f64]>,
     /// Rupture distance (km).
     pub rrup: Option<&'a [f64]>,
+    /// Eurocode 8 site class.
+    pub ec8_class: Option<&'a [Ec8Class]>,
 }
 
 macro_rules! with {
@@ -96,6 +141,7 @@ impl<'a> Contexts<'a> {
     with!(with_z1pt0, z1pt0, f64, "Set the z1.0 column (m; −999 = unknown).");
     with!(with_rjb, rjb, f64, "Set the Joyner–Boore distance column (km).");
     with!(with_rrup, rrup, f64, "Set the rupture distance column (km).");
+    with!(with_ec8_class, ec8_class, Ec8Class, "Set the Eurocode 8 site class column.");
 
     /// Number of contexts.
     pub fn len(&self) -> usize {
@@ -117,7 +163,7 @@ impl<'a> Contexts<'a> {
             Input::Z1pt0 => self.z1pt0,
             Input::Rjb => self.rjb,
             Input::Rrup => self.rrup,
-            Input::Vs30Measured | Input::Region => None,
+            Input::Vs30Measured | Input::Region | Input::Ec8Class => None,
         }
     }
 
@@ -125,6 +171,7 @@ impl<'a> Contexts<'a> {
         match input {
             Input::Vs30Measured => self.vs30measured.map(|v| v.len()),
             Input::Region => self.region.map(|v| v.len()),
+            Input::Ec8Class => self.ec8_class.map(|v| v.len()),
             i => self.column(i).map(|v| v.len()),
         }
     }
@@ -206,7 +253,8 @@ impl<'a> Contexts<'a> {
             region: self.region.map(|v| &v[r.clone()]),
             z1pt0: self.z1pt0.map(|v| &v[r.clone()]),
             rjb: self.rjb.map(|v| &v[r.clone()]),
-            rrup: self.rrup.map(|v| &v[r]),
+            rrup: self.rrup.map(|v| &v[r.clone()]),
+            ec8_class: self.ec8_class.map(|v| &v[r]),
         }
     }
 }

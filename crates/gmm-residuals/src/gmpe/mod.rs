@@ -23,10 +23,10 @@ mod plan;
 mod tables;
 
 pub use akkar_bommer_2010::AkkarBommer2010;
-pub use bindi_2011::BindiEtAl2011;
+pub use bindi_2011::{BindiEtAl2011, BindiSite};
 pub use boore_2014::{BooreBasin, BooreEtAl2014};
 pub use cauzzi_2014::{CauzziEtAl2014, CauzziSite};
-pub use context::{Contexts, Input};
+pub use context::{Contexts, Ec8Class, Input};
 pub use kotha_2020::{Eshm20Branch, KothaEtAl2020, KothaVariant};
 pub use lanzano_2019::{LanzanoDistance, LanzanoEtAl2019};
 pub use plan::{ChunkPredictions, GmpePlan, Predictions, PredictionsMut, RangePolicy};
@@ -110,7 +110,7 @@ pub(crate) fn log10_sd_to_ln(x: f64) -> f64 {
 pub fn model_by_name(name: &str) -> Result<Box<dyn Gmpe>> {
     Ok(match name {
         "AkkarBommer2010" => Box::new(AkkarBommer2010),
-        "BindiEtAl2011" => Box::new(BindiEtAl2011),
+        "BindiEtAl2011" => Box::new(BindiEtAl2011::default()),
         "KothaEtAl2020" => Box::new(KothaEtAl2020::new(KothaVariant::Base)),
         "KothaEtAl2020Site" => Box::new(KothaEtAl2020::new(KothaVariant::Site)),
         "KothaEtAl2020ESHM20" => Box::new(KothaEtAl2020::new(KothaVariant::Eshm20)),
