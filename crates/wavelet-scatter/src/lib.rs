@@ -35,6 +35,7 @@
 //! | [`features`] | log10, min–max scaling, parent renormalisation `ln(S2/(S1+ε1)+ε2)`, feature matrix |
 //! | [`kymatio`] | kymatio-style zero-mean Morlet banks with subsampling (`Scattering1D`) |
 //! | [`tf`] | continuous wavelet transform and superlets |
+//! | [`learnable`] | learnable Hermite-spline scattering network (Seydoux et al. 2020): spline banks, exact gradients of the Gaussian-mixture loss, Adam |
 //!
 //! ## scatseisnet parity
 //!
@@ -73,4 +74,5 @@ pub use network::{NetworkBuilder, ScatteringNetwork};
 pub use pooling::Pooling;
 
 pub mod kymatio;
+pub mod learnable;
 pub mod tf;
