@@ -920,7 +920,7 @@ mod tests {
 
     #[test]
     fn contiguous_blocks_are_read_directly_others_through_hdf5() {
-        for (name, direct) in [("sbds", true), ("sbds_chunked", true), ("sbds_h5chunked", false)] {
+        for (name, direct) in [("sbds", true), ("sbds_chunked", true), ("sbds_h5chunked", false), ("sbds_f64", true)] {
             let ds = WaveformDataset::open(golden(name)).unwrap();
             for row in 0..ds.len() {
                 let (block, _, _) = ds.locate(row).unwrap();

@@ -14,7 +14,7 @@ fn open(name: &str, opts: DatasetOptions) -> WaveformDataset {
 fn raw_waveforms_are_bit_exact_in_all_layouts() {
     let info = json(CRATE, "dataset_expected.json");
     let mut g = Golden::open(CRATE, "dataset_expected.npz");
-    for name in ["sbds", "sbds_chunked", "sbds_h5chunked"] {
+    for name in ["sbds", "sbds_chunked", "sbds_h5chunked", "sbds_f64"] {
         let ds = open(name, DatasetOptions::default());
         let di = &info["datasets"][name];
         assert_eq!(ds.len() as u64, di["len"].as_u64().unwrap(), "{name}");
@@ -64,48 +64,50 @@ fn batch_is_zero_padded_like_seisbench() {
     assert_eq!(got, g.array3("sbds/batch"));
 }
 
-/// seisbench resamples in the stored precision (float32 here: scipy keeps float32 through
-/// `decimate` and `resample`), we in float64. Against seisbench's own float32 output we hold
-/// 2e-6 of the trace peak; against seisbench's resampling routine run on float64 input 1e-9.
+/// seisbench resamples in the stored precision: `scipy.signal.resample` keeps float32 input in
+/// float32 (single-precision pocketfft) and `scipy.signal.decimate` casts its Chebyshev SOS to the
+/// input dtype and runs `sosfilt` in float32; we compute in float64. So the reference at full
+/// precision is seisbench end to end on the same samples stored as float64 (`sbds_f64`, written
+/// by seisbench's writer): there we match to 1e-9 of the trace peak (bar: 1e-6). Against
+/// seisbench's float32 output the difference is seisbench's own rounding, which the generator
+/// records (`float32_resampling_deviation`, its float32 vs its float64 result: 1.6e-6 of the
+/// peak); we hold 2e-6 of the peak there.
 #[test]
 fn resampling_matches_seisbench() {
+    let info = json(CRATE, "dataset_expected.json");
+    let f32_dev = info["datasets"]["sbds_f64"]["float32_resampling_deviation"].as_f64().unwrap();
+    assert!(f32_dev < 2e-6, "seisbench's float32 rounding {f32_dev} exceeds the documented bound");
     let mut g = Golden::open(CRATE, "dataset_expected.npz");
-    let ds = open("sbds", DatasetOptions::default());
-    let zp = open("sbds", DatasetOptions::default().resample_zerophase(true));
-    for i in 0..ds.len() {
-        for sr in ["50.0", "25.0", "33.3", "40.0", "120.0"] {
-            let got = ds.get_waveforms(i, &WaveformOptions::resampled(sr.parse().unwrap())).unwrap();
-            let want = g.array2(&format!("sbds/sr{sr}/{i}"));
-            assert_eq!(got.dim(), want.dim(), "trace {i} at {sr} Hz");
-            Tolerance::scaled(2e-6, 0.0, want.view()).assert_close(
-                &format!("trace {i} at {sr} Hz vs seisbench"),
+    for (name, tol) in [("sbds_f64", 1e-9), ("sbds", 2e-6)] {
+        let ds = open(name, DatasetOptions::default());
+        let zp = open(name, DatasetOptions::default().resample_zerophase(true));
+        for i in 0..ds.len() {
+            for sr in ["50.0", "25.0", "33.3", "40.0", "120.0"] {
+                let got = ds.get_waveforms(i, &WaveformOptions::resampled(sr.parse().unwrap())).unwrap();
+                let want = g.array2(&format!("{name}/sr{sr}/{i}"));
+                assert_eq!(got.dim(), want.dim(), "{name} trace {i} at {sr} Hz");
+                Tolerance::scaled(tol, 0.0, want.view()).assert_close(
+                    &format!("{name} trace {i} at {sr} Hz vs seisbench"),
+                    got.view(),
+                    want.view(),
+                );
+            }
+            let got = zp.get_waveforms(i, &WaveformOptions::resampled(50.0)).unwrap();
+            let want = g.array2(&format!("{name}/zp50/{i}"));
+            Tolerance::scaled(tol, 0.0, want.view()).assert_close(
+                &format!("{name} zero-phase trace {i}"),
                 got.view(),
                 want.view(),
             );
-            let want64 = g.array2(&format!("sbds/sr{sr}_f64/{i}"));
-            Tolerance::scaled(1e-9, 0.0, want64.view()).assert_close(
-                &format!("trace {i} at {sr} Hz vs f64"),
-                got.view(),
-                want64.view(),
-            );
         }
-        let got = zp.get_waveforms(i, &WaveformOptions::resampled(50.0)).unwrap();
-        let want = g.array2(&format!("sbds/zp50/{i}"));
-        Tolerance::scaled(2e-6, 0.0, want.view()).assert_close(
-            &format!("zero-phase trace {i}"),
+        let want = g.array3(&format!("{name}/batch_sr50"));
+        let got = ds.get_waveforms_batch(&[0, 3, 11, 5], &WaveformOptions::resampled(50.0)).unwrap();
+        Tolerance::scaled(tol, 0.0, want.view()).assert_close(
+            &format!("{name} batch at 50 Hz"),
             got.view(),
             want.view(),
         );
-        let want64 = g.array2(&format!("sbds/zp50_f64/{i}"));
-        Tolerance::scaled(1e-9, 0.0, want64.view()).assert_close(
-            &format!("zero-phase trace {i} vs f64"),
-            got.view(),
-            want64.view(),
-        );
     }
-    let want = g.array3("sbds/batch_sr50");
-    let got = ds.get_waveforms_batch(&[0, 3, 11, 5], &WaveformOptions::resampled(50.0)).unwrap();
-    Tolerance::scaled(2e-6, 0.0, want.view()).assert_close("batch at 50 Hz", got.view(), want.view());
 }
 
 #[test]

@@ -1,7 +1,10 @@
 """Golden SeisBench datasets written by seisbench's own WaveformDataWriter, and what seisbench's
 WaveformDataset returns for them (raw, reordered, resampled, batched, get_sample metadata).
 
-Writes tests/golden/seisbench-io/{sbds,sbds_chunked,sbds_h5chunked}/ and dataset_expected.npz/.json.
+Writes tests/golden/seisbench-io/{sbds,sbds_chunked,sbds_h5chunked,sbds_f64}/ and dataset_expected.npz/.json.
+sbds_f64 holds the same samples stored as float64: seisbench resamples in the stored precision
+(scipy.signal.resample/decimate keep float32 input in float32), so resampling is compared at full
+precision on it, and the float32 datasets' deviation is recorded as seisbench's own rounding.
 Run from the repository root."""
 import json
 import logging
@@ -119,16 +122,39 @@ with h5py.File(d / "waveforms.hdf5", "r") as fi, h5py.File(dh / "waveforms.hdf5"
     for k, v in fi["data_format"].items():
         gf.create_dataset(k, data=v[()])
 
+# the same samples stored as float64 (exactly the float32 values), written by seisbench
+d64 = OUT / "sbds_f64"
+shutil.rmtree(d64, ignore_errors=True)
+write(d64 / "metadata.csv", d64 / "waveforms.hdf5", [(m, wf.astype(np.float64)) for m, wf in TRACES])
+
 # ---- what seisbench returns ----
 arrays = {}
 info = {"seisbench_version": seisbench.__version__, "datasets": {}}
-for name in ["sbds", "sbds_chunked", "sbds_h5chunked"]:
+RATES = (50.0, 25.0, 33.3, 40.0, 120.0)
+for name in ["sbds", "sbds_chunked", "sbds_h5chunked", "sbds_f64"]:
     path = OUT / name
     ds = sbd.WaveformDataset(path, component_order="ZNE", dimension_order="NCW", sampling_rate=None)
     n = len(ds)
     dinfo = {"len": n, "trace_names": list(ds.metadata["trace_name"]), "chunks": list(ds.metadata["trace_chunk"])}
     for i in range(n):
         arrays[f"{name}/raw/{i}"] = ds.get_waveforms(i).astype(np.float64)
+    if name == "sbds_f64":
+        # seisbench end to end on float64 data: the reference for resampling at full precision
+        ds_zp = sbd.WaveformDataset(path, component_order="ZNE", resample_zerophase=True)
+        ds32 = sbd.WaveformDataset(OUT / "sbds", component_order="ZNE")
+        worst = 0.0
+        for i in range(n):
+            for sr in RATES:
+                y64 = ds.get_waveforms(i, sampling_rate=sr)
+                assert y64.dtype == np.float64
+                arrays[f"{name}/sr{sr}/{i}"] = y64
+                y32 = ds32.get_waveforms(i, sampling_rate=sr)
+                assert y32.dtype == np.float32
+                worst = max(worst, float(np.max(np.abs(y32 - y64)) / np.max(np.abs(y64))))
+            arrays[f"{name}/zp50/{i}"] = ds_zp.get_waveforms(i, sampling_rate=50.0)
+        # seisbench's float32 result vs its float64 result, relative to the trace peak
+        dinfo["float32_resampling_deviation"] = worst
+        arrays[f"{name}/batch_sr50"] = ds.get_waveforms([0, 3, 11, 5], sampling_rate=50.0)
     if name == "sbds":
         # component reordering and missing components
         ds_enz = sbd.WaveformDataset(path, component_order="ENZ")
@@ -137,14 +163,10 @@ for name in ["sbds", "sbds_chunked", "sbds_h5chunked"]:
         for i in range(n):
             arrays[f"{name}/enz/{i}"] = ds_enz.get_waveforms(i).astype(np.float64)
             arrays[f"{name}/copy/{i}"] = ds_copy.get_waveforms(i).astype(np.float64)
-            raw64 = ds.get_waveforms(i).astype(np.float64)
-            for sr in (50.0, 25.0, 33.3, 40.0, 120.0):
+            for sr in RATES:
+                # seisbench computes in the stored precision (float32 here); see sbds_f64
                 arrays[f"{name}/sr{sr}/{i}"] = ds.get_waveforms(i, sampling_rate=sr).astype(np.float64)
-                # seisbench computes in the stored precision (float32 here); its own resampling
-                # routine on float64 input is the exact reference for a float64 implementation
-                arrays[f"{name}/sr{sr}_f64/{i}"] = ds._resample(raw64, sr, 100.0)
             arrays[f"{name}/zp50/{i}"] = ds_zp.get_waveforms(i, sampling_rate=50.0).astype(np.float64)
-            arrays[f"{name}/zp50_f64/{i}"] = ds_zp._resample(raw64, 50.0, 100.0)
         batch = [0, 3, 11, 5]
         arrays[f"{name}/batch"] = ds.get_waveforms(batch).astype(np.float64)
         arrays[f"{name}/batch_sr50"] = ds.get_waveforms(batch, sampling_rate=50.0).astype(np.float64)
