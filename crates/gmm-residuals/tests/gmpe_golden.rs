@@ -127,6 +127,44 @@ fn bindi_2011_class_e_from_ec8_column() {
     assert!(e.to_string().contains("vs30"), "{e}");
 }
 
+/// Kotha ESHM20 with explicit per-IMT tables: the Iceland aliases (δL2L by stress level, no
+/// PGV) and user c3 / δL2L dictionaries with SA interpolated in ln T between entries.
+#[test]
+fn kotha_eshm20_explicit_tables() {
+    let mut g = Golden::open("gmm-residuals", "gmpe_grid.npz");
+    let all = imts(&mut g);
+    let no_pgv: Vec<Imt> = all.iter().copied().filter(|i| *i != Imt::Pgv).collect();
+    let t = |v: &[(&str, f64)]| v.iter().map(|(i, x)| (Imt::parse(i).unwrap(), *x)).collect::<Vec<_>>();
+    let c3 = t(&[("PGA", -0.5), ("PGV", -0.45), ("SA(0.1)", -0.6), ("SA(0.5)", -0.35), ("SA(3.0)", -0.2)]);
+    let dl2l = t(&[("PGA", 0.1), ("PGV", -0.05), ("SA(0.1)", 0.2), ("SA(1.0)", -0.1), ("SA(3.0)", 0.3)]);
+    let explicit = KothaEtAl2020::new(KothaVariant::Eshm20).with_c3(&c3).unwrap().with_dl2l(&dl2l).unwrap();
+    let iceland = model_by_name("ESHM20IcelandHighStressFastAtten").unwrap();
+    for (key, model, imts) in [("iceland", iceland.as_ref(), &no_pgv), ("explicit", &explicit as &dyn Gmpe, &all)] {
+        let col = |g: &mut Golden, n: &str| g.array1(&format!("{key}__{n}")).to_vec();
+        let (mag, depth, vs30, rjb) =
+            (col(&mut g, "mag"), col(&mut g, "hypo_depth"), col(&mut g, "vs30"), col(&mut g, "rjb"));
+        let meas: Vec<bool> = col(&mut g, "vs30measured").iter().map(|&v| v != 0.0).collect();
+        let region: Vec<u8> = col(&mut g, "region").iter().map(|&v| v as u8).collect();
+        let ctx = Contexts::new(&mag)
+            .with_hypo_depth(&depth)
+            .with_vs30(&vs30)
+            .with_rjb(&rjb)
+            .with_vs30measured(&meas)
+            .with_region(&region);
+        let p = model.plan(imts).unwrap().with_range_policy(RangePolicy::Ignore).predict(&ctx).unwrap();
+        for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
+            TOL.assert_close(&format!("{key} {what}"), actual.view(), g.array2(&format!("{key}__{what}")).view());
+        }
+        // the tables matter: the plain ESHM20 model differs
+        let plain = KothaEtAl2020::new(KothaVariant::Eshm20).plan(imts).unwrap().predict(&ctx).unwrap();
+        assert!((&plain.mean - &p.mean).iter().all(|d| d.abs() > 1e-6), "{key}");
+    }
+    // no PGV in the Iceland table; SA outside an explicit table: typed errors at planning
+    assert!(model_by_name("ESHM20IcelandVLowStressSlowAtten").unwrap().plan(&[Imt::Pgv]).is_err());
+    assert!(explicit.plan(&[Imt::Sa(4.0)]).is_err());
+    assert!(KothaEtAl2020::new(KothaVariant::Base).with_dl2l(&[(Imt::Pga, f64::NAN)]).is_err());
+}
+
 /// Hand-checkable values of the reference note (§5): M 6, Rjb 10 km, Vs30 760, rake 0, depth 8.
 #[test]
 fn sanity_values() {

@@ -120,6 +120,24 @@ def main():
         out[f"bindiE__{name}"] = np.asarray(ctx[name], dtype=float)
     for name, v in (("mean", mean), ("sigma", sig), ("tau", tau), ("phi", phi)):
         out[f"bindiE__{name}"] = v
+    # Kotha ESHM20 with explicit per-IMT tables: the Iceland alias (dl2l table without PGV) and
+    # explicit c3 + dl2l dictionaries (SA between entries interpolated in ln T)
+    explicit = ('[KothaEtAl2020ESHM20]\n'
+                'c3 = {PGA = -0.5, PGV = -0.45, "SA(0.1)" = -0.6, "SA(0.5)" = -0.35, "SA(3.0)" = -0.2}\n'
+                'dl2l = {PGA = 0.1, PGV = -0.05, "SA(0.1)" = 0.2, "SA(1.0)" = -0.1, "SA(3.0)" = 0.3}\n')
+    for key, spec, names in [("iceland", "[ESHM20IcelandHighStressFastAtten]", IMTS[:1] + IMTS[2:]),
+                             ("explicit", explicit, IMTS)]:
+        gsim = valid.gsim(spec)
+        ctx = contexts(rng, MAGS)
+        sub = [from_string(n) for n in names]
+        mean, sig, tau, phi = (np.zeros((len(sub), N)) for _ in range(4))
+        gsim.compute(ctx, sub, mean, sig, tau, phi)
+        for name in ("mag", "hypo_depth", "vs30", "rjb"):
+            out[f"{key}__{name}"] = np.asarray(ctx[name], dtype=float)
+        out[f"{key}__vs30measured"] = ctx.vs30measured.astype(float)
+        out[f"{key}__region"] = ctx.region.astype(float)
+        for name, v in (("mean", mean), ("sigma", sig), ("tau", tau), ("phi", phi)):
+            out[f"{key}__{name}"] = v
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     np.savez_compressed(OUT, **out)
     print("wrote", OUT, os.path.getsize(OUT), "bytes")

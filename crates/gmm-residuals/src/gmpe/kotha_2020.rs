@@ -52,9 +52,59 @@ impl Eshm20Branch {
     }
 }
 
-/// Kotha et al. (2020): ln Y = F_M + F_R (+ F_S) (+ ε_μ·max(τ_L2L, σ_μ)), RotD50, R_JB,
+impl Eshm20Branch {
+    /// Parse a hazardlib Iceland alias such as `ESHM20IcelandHighStressFastAtten` (explicit
+    /// δL2L table of the stress level, c3 epsilon of the attenuation level).
+    pub fn from_iceland_alias(alias: &str) -> Option<Self> {
+        let rest = alias.strip_prefix("ESHM20Iceland")?;
+        Eshm20Branch::from_alias(&format!("ESHM20ShallowCrust{rest}"))
+    }
+}
+
+/// ESHM20 Iceland source-region adjustments δL2L per IMT (hazardlib `kotha_2020.py` `ICELAND_dL2L`,
+/// openquake-engine 3.26.2): period (0 = PGA) and the VLow, Low, Mid, High, VHigh stress values.
+#[rustfmt::skip]
+const ICELAND_DL2L: [(f64, [f64; 5]); 35] = [
+    (0.0, [-1.320714, -0.787319, -0.305692, 0.175935, 0.70933]),
+    (0.01, [-1.334702, -0.800154, -0.317486, 0.165182, 0.69973]),
+    (0.025, [-1.411144, -0.858052, -0.35864, 0.140772, 0.693864]),
+    (0.04, [-1.59319, -0.973254, -0.413486, 0.146282, 0.766218]),
+    (0.05, [-1.73247, -1.065389, -0.46305, 0.139289, 0.80637]),
+    (0.07, [-1.846624, -1.139585, -0.501166, 0.137253, 0.844292]),
+    (0.1, [-1.86908, -1.150332, -0.50134, 0.147652, 0.8664]),
+    (0.15, [-1.666701, -1.045077, -0.483784, 0.077509, 0.699133]),
+    (0.2, [-1.37012, -0.886725, -0.450245, -0.013765, 0.46963]),
+    (0.25, [-1.239216, -0.798828, -0.401182, -0.003536, 0.436852]),
+    (0.3, [-1.107578, -0.706965, -0.345233, 0.016499, 0.417112]),
+    (0.35, [-0.953322, -0.60559, -0.291607, 0.022376, 0.370108]),
+    (0.4, [-0.919893, -0.558332, -0.231861, 0.09461, 0.456171]),
+    (0.45, [-0.888578, -0.514375, -0.17649, 0.161395, 0.535598]),
+    (0.5, [-0.819694, -0.4537, -0.123226, 0.207248, 0.573242]),
+    (0.6, [-0.763689, -0.394184, -0.06054, 0.273104, 0.642609]),
+    (0.7, [-0.703255, -0.332799, 0.001704, 0.336207, 0.706663]),
+    (0.75, [-0.641188, -0.273109, 0.059246, 0.391601, 0.75968]),
+    (0.8, [-0.592629, -0.232198, 0.093252, 0.418702, 0.779133]),
+    (0.9, [-0.560762, -0.188936, 0.146803, 0.482542, 0.854368]),
+    (1.0, [-0.453129, -0.095642, 0.22715, 0.549942, 0.907429]),
+    (1.2, [-0.32096, 0.019582, 0.327073, 0.634564, 0.975106]),
+    (1.4, [-0.235436, 0.112757, 0.427158, 0.741559, 1.089752]),
+    (1.6, [-0.159245, 0.176902, 0.480424, 0.783946, 1.120093]),
+    (1.8, [-0.011255, 0.296832, 0.575018, 0.853204, 1.161291]),
+    (2.0, [0.114595, 0.410135, 0.676991, 0.943847, 1.239387]),
+    (2.5, [0.268825, 0.555383, 0.814129, 1.072875, 1.359433]),
+    (3.0, [0.21403, 0.545697, 0.845175, 1.144653, 1.47632]),
+    (3.5, [0.061128, 0.417368, 0.739034, 1.0607, 1.41694]),
+    (4.0, [-0.066012, 0.285042, 0.602026, 0.91901, 1.270064]),
+    (4.5, [-0.016226, 0.279085, 0.545734, 0.812383, 1.107694]),
+    (5.0, [0.005109, 0.298731, 0.563855, 0.828979, 1.122601]),
+    (6.0, [0.144121, 0.430396, 0.688888, 0.94738, 1.233655]),
+    (7.0, [0.12562, 0.438246, 0.720531, 1.002816, 1.315442]),
+    (8.0, [-0.081479, 0.243113, 0.536202, 0.829291, 1.153883]),
+];
+
+/// Kotha et al. (2020): ln Y = F_M + F_R (+ F_S) (+ δL2L or ε_μ·max(τ_L2L, σ_μ)), RotD50, R_JB,
 /// pseudo-depth h = 4, 8, 12 km for hypocentral depth ≤ 10, (10, 20], > 20 km.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KothaEtAl2020 {
     /// Variant.
     pub variant: KothaVariant,
@@ -64,18 +114,77 @@ pub struct KothaEtAl2020 {
     pub c3_epsilon: f64,
     /// Ergodic φ (includes φS2S; default true) or single-station φ0.
     pub ergodic: bool,
+    /// Explicit source-region adjustment δL2L per IMT (replaces the σ_μ term).
+    dl2l: Option<Vec<(Imt, f64)>>,
+    /// Explicit residual-attenuation c3 per IMT (replaces table and regional c3 and ε).
+    c3: Option<Vec<(Imt, f64)>>,
+}
+
+/// Value of an explicit per-IMT table at `imt`: exact entry, or for SA linear in ln T between the
+/// bracketing SA entries (as hazardlib's `CoeffsTable`); anything else is an error.
+fn per_imt(table: &[(Imt, f64)], what: &str, model: &'static str, imt: Imt) -> Result<f64> {
+    if let Some((_, v)) = table.iter().find(|(i, _)| *i == imt) {
+        return Ok(*v);
+    }
+    let unsupported =
+        || ResidualsError::UnsupportedImt { model, imt: imt.to_string(), reason: format!("not in the {what} table") };
+    let t = imt.period().ok_or_else(unsupported)?;
+    let sa = table.iter().filter_map(|(i, v)| i.period().map(|p| (p, *v)));
+    let below = sa.clone().filter(|(p, _)| *p < t).max_by(|a, b| a.0.total_cmp(&b.0));
+    let above = sa.filter(|(p, _)| *p > t).min_by(|a, b| a.0.total_cmp(&b.0));
+    match (below, above) {
+        (Some((p0, v0)), Some((p1, v1))) => Ok(v0 + (v1 - v0) * ((t.ln() - p0.ln()) / (p1.ln() - p0.ln()))),
+        _ => Err(unsupported()),
+    }
+}
+
+fn checked_table(what: &'static str, table: &[(Imt, f64)]) -> Result<Vec<(Imt, f64)>> {
+    if table.is_empty() {
+        return Err(ResidualsError::Empty { what: format!("{what} table") });
+    }
+    if let Some((imt, v)) = table.iter().find(|(_, v)| !v.is_finite()) {
+        return Err(ResidualsError::invalid(what, v, format!("{imt}: must be finite")));
+    }
+    Ok(table.to_vec())
 }
 
 impl KothaEtAl2020 {
     /// Default parameters (ε = 0, ergodic).
     pub fn new(variant: KothaVariant) -> Self {
-        KothaEtAl2020 { variant, sigma_mu_epsilon: 0.0, c3_epsilon: 0.0, ergodic: true }
+        KothaEtAl2020 { variant, sigma_mu_epsilon: 0.0, c3_epsilon: 0.0, ergodic: true, dl2l: None, c3: None }
     }
     /// The ESHM20 model of a logic-tree branch.
     pub fn eshm20_branch(b: Eshm20Branch) -> Self {
         let (s, c) = b.epsilons();
-        KothaEtAl2020 { variant: KothaVariant::Eshm20, sigma_mu_epsilon: s, c3_epsilon: c, ergodic: true }
+        KothaEtAl2020 { sigma_mu_epsilon: s, c3_epsilon: c, ..KothaEtAl2020::new(KothaVariant::Eshm20) }
     }
+    /// The ESHM20 Iceland model of a branch (hazardlib aliases `ESHM20Iceland*Stress*Atten`):
+    /// the stress level selects an explicit δL2L table (no PGV), the attenuation level the c3
+    /// epsilon.
+    pub fn eshm20_iceland(b: Eshm20Branch) -> Self {
+        let table: Vec<(Imt, f64)> = ICELAND_DL2L
+            .iter()
+            .map(|(t, v)| (if *t == 0.0 { Imt::Pga } else { Imt::Sa(*t) }, v[b.stress.min(4)]))
+            .collect();
+        KothaEtAl2020 { c3_epsilon: b.epsilons().1, dl2l: Some(table), ..KothaEtAl2020::new(KothaVariant::Eshm20) }
+    }
+
+    /// Explicit source-region adjustment δL2L per IMT (hazardlib's `dl2l` dictionary), added to
+    /// the mean instead of the σ_μ term; SA between listed periods is interpolated in ln T, other
+    /// IMTs are an error at planning.
+    pub fn with_dl2l(mut self, table: &[(Imt, f64)]) -> Result<Self> {
+        self.dl2l = Some(checked_table("dl2l", table)?);
+        Ok(self)
+    }
+
+    /// Explicit residual-attenuation coefficient c3 per IMT (hazardlib's `c3` dictionary): used
+    /// for every record instead of the table/regional c3 and without the c3 epsilon. (hazardlib
+    /// honours it for the ESHM20 variant only; its base class fails with a dictionary.)
+    pub fn with_c3(mut self, table: &[(Imt, f64)]) -> Result<Self> {
+        self.c3 = Some(checked_table("c3", table)?);
+        Ok(self)
+    }
+
     /// Set the source-region epsilon.
     pub fn with_sigma_mu_epsilon(mut self, e: f64) -> Self {
         self.sigma_mu_epsilon = e;
@@ -126,6 +235,8 @@ struct C {
     /// HETERO_PHI0 a, b (ESHM20).
     phi_ab: [f64; 2],
     tau_l2l: f64,
+    /// Explicit δL2L added to the mean (replaces the σ_μ term when `Some`).
+    dl2l: Option<f64>,
     /// SIGMA_MU: m8 (shallow, intermediate, deep), m7.4 (shallow, intermediate, deep).
     sigma_mu: [f64; 6],
 }
@@ -210,7 +321,9 @@ impl Kernel for K {
             if c.acc {
                 y -= shift;
             }
-            if model.sigma_mu_epsilon != 0.0 {
+            if let Some(d) = c.dl2l {
+                y += d;
+            } else if model.sigma_mu_epsilon != 0.0 {
                 y += model.sigma_mu_epsilon * sigma_mu(c, mag[i], depth[i]);
             }
             mean[i] = y;
@@ -301,7 +414,9 @@ impl Gmpe for KothaEtAl2020 {
             let pgv = imt == Imt::Pgv;
             let base_c3 = r.get("c3") + self.c3_epsilon * r.get("tau_c3");
             let mut c3 = [base_c3; 6];
-            if eshm && !pgv {
+            if let Some(t) = &self.c3 {
+                c3 = [per_imt(t, "c3", name, imt)?; 6];
+            } else if eshm && !pgv {
                 let reg = KOTHA_2020_C3_REGIONS.row(name, imt)?;
                 for (k, c) in c3.iter_mut().enumerate().skip(1) {
                     *c = reg.get(&format!("region_{k}")) + self.c3_epsilon * reg.get(&format!("tau_region_{k}"));
@@ -351,10 +466,11 @@ impl Gmpe for KothaEtAl2020 {
                 phis2s,
                 phi_ab,
                 tau_l2l: r.get("tau_l2l"),
+                dl2l: self.dl2l.as_deref().map(|t| per_imt(t, "dl2l", name, imt)).transpose()?,
                 sigma_mu,
             });
         }
-        GmpePlan::new(self.info(), imts, Box::new(K { model: *self, cs }))
+        GmpePlan::new(self.info(), imts, Box::new(K { model: self.clone(), cs }))
     }
 }
 

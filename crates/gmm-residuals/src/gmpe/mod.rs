@@ -129,6 +129,8 @@ pub fn model_by_name(name: &str) -> Result<Box<dyn Gmpe>> {
         other => {
             if let Some(b) = Eshm20Branch::from_alias(other) {
                 Box::new(KothaEtAl2020::eshm20_branch(b))
+            } else if let Some(b) = Eshm20Branch::from_iceland_alias(other) {
+                Box::new(KothaEtAl2020::eshm20_iceland(b))
             } else {
                 return Err(crate::ResidualsError::invalid("model", other, "unknown ground-motion model name"));
             }
