@@ -74,6 +74,8 @@ fn all_models_match_hazardlib() {
         "CauzziEtAl2014NoSOF",
         "CauzziEtAl2014FixedVs30",
         "CauzziEtAl2014Eurocode8NoSOF",
+        "CauzziEtAl2014Eurocode8",
+        "CauzziEtAl2014FixedVs30NoSOF",
         "LanzanoEtAl2019_RJB_OMO",
         "LanzanoEtAl2019_RUP_OMO",
     ];

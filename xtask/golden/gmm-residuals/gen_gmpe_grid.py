@@ -138,6 +138,18 @@ def main():
         out[f"{key}__region"] = ctx.region.astype(float)
         for name, v in (("mean", mean), ("sigma", sig), ("tau", tau), ("phi", phi)):
             out[f"{key}__{name}"] = v
+    # remaining Cauzzi 2014 variants (appended so the seeded draws above stay unchanged)
+    for key in ("CauzziEtAl2014Eurocode8", "CauzziEtAl2014FixedVs30NoSOF"):
+        gsim = valid.gsim(f"[{key}]")
+        ctx = contexts(rng, MAGS)
+        mean, sig, tau, phi = (np.zeros((len(imts), N)) for _ in range(4))
+        gsim.compute(ctx, imts, mean, sig, tau, phi)
+        for name in ("mag", "rake", "hypo_depth", "vs30", "rjb", "rrup", "z1pt0"):
+            out[f"{key}__{name}"] = np.asarray(ctx[name], dtype=float)
+        out[f"{key}__vs30measured"] = ctx.vs30measured.astype(float)
+        out[f"{key}__region"] = ctx.region.astype(float)
+        for name, v in (("mean", mean), ("sigma", sig), ("tau", tau), ("phi", phi)):
+            out[f"{key}__{name}"] = v
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     np.savez_compressed(OUT, **out)
     print("wrote", OUT, os.path.getsize(OUT), "bytes")
