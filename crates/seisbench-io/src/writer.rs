@@ -2,8 +2,11 @@
 //! `WaveformDataWriter` (same bucketing, bucket and trace names, metadata columns and
 //! `data_format` group), so that seisbench and h5py read the result unchanged.
 //!
-//! Waveforms are collected in memory and the HDF5 file is written by [`WaveformDataWriter::finish`]
-//! (hdf5-pure writes a file in one pass), so the writer holds the dataset being written.
+//! Like seisbench's writer, each bucket is written to the HDF5 file as soon as it is full (and the
+//! rest by [`WaveformDataWriter::flush`] / [`WaveformDataWriter::finish`]): memory holds the
+//! traces of the buckets still filling (at most `bucket_size` per bucket key) and the metadata
+//! rows, not the dataset. The file is edited with hdf5-pure's bounded read-write engine (one
+//! commit per bucket), which never mirrors the whole file in memory.
 
 use crate::data_format::DataFormat;
 use crate::metadata::{Metadata, Row, Value};
@@ -84,12 +87,6 @@ struct Pending {
     data: Vec<f64>,
 }
 
-struct Written {
-    name: String,
-    shape: Vec<u64>,
-    data: Vec<f64>,
-}
-
 /// Writer of one SeisBench dataset (or one chunk: pass `metadata{c}.csv` / `waveforms{c}.hdf5`).
 pub struct WaveformDataWriter {
     metadata_path: PathBuf,
@@ -100,7 +97,8 @@ pub struct WaveformDataWriter {
     dtype: Dtype,
     rows: Vec<Row>,
     cache: Vec<(String, Vec<Pending>)>,
-    written: Vec<Written>,
+    /// The HDF5 file, created with the first bucket written.
+    file: Option<hdf5_pure::File>,
     bucket_counter: usize,
 }
 
@@ -117,7 +115,7 @@ impl WaveformDataWriter {
             dtype: Dtype::F32,
             rows: Vec::new(),
             cache: Vec::new(),
-            written: Vec::new(),
+            file: None,
             bucket_counter: 0,
         }
     }
@@ -163,6 +161,12 @@ impl WaveformDataWriter {
         self.rows.len()
     }
 
+    /// Traces held in memory waiting for their bucket to fill (at most `bucket_size` per
+    /// bucket key); every other trace is already in the file.
+    pub fn buffered_traces(&self) -> usize {
+        self.cache.iter().map(|(_, b)| b.len()).sum()
+    }
+
     /// Whether no trace was added.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
@@ -197,7 +201,7 @@ impl WaveformDataWriter {
         let data: Vec<f64> = waveform.iter().copied().collect();
         let pending = Pending { row, channels: c, samples: w, data };
         match &self.bucketer {
-            None => self.write_bucket(vec![pending]),
+            None => self.write_bucket(vec![pending])?,
             Some(b) => {
                 let key = b.bucket(&self.rows[row], c, w);
                 let pos = match self.cache.iter().position(|(k, _)| *k == key) {
@@ -210,7 +214,7 @@ impl WaveformDataWriter {
                 self.cache[pos].1.push(pending);
                 if self.cache[pos].1.len() >= self.bucket_size {
                     let bucket = std::mem::take(&mut self.cache[pos].1);
-                    self.write_bucket(bucket);
+                    self.write_bucket(bucket)?;
                 }
             }
         }
@@ -223,9 +227,58 @@ impl WaveformDataWriter {
         format!("bucket{n}")
     }
 
-    fn write_bucket(&mut self, mut bucket: Vec<Pending>) {
+    /// The HDF5 file being written (created, with its `data` group, on first use).
+    fn h5(&mut self) -> Result<&hdf5_pure::File> {
+        if self.file.is_none() {
+            if let Some(dir) = self.waveforms_path.parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|e| IoError::io(dir, e))?;
+            }
+            let err = |e| IoError::hdf5(&self.waveforms_path, "", e);
+            // bounded: the editing session never holds the whole file in memory
+            let access = hdf5_pure::FileAccessProperties::new()
+                .with_memory_strategy(hdf5_pure::MemoryStrategy::Bounded)
+                .with_sync_policy(hdf5_pure::SyncPolicy::OnClose);
+            let file = hdf5_pure::File::create_with_options(
+                &self.waveforms_path,
+                hdf5_pure::FileCreateProperties::new(),
+                access,
+            )
+            .map_err(err)?;
+            file.root().create_group("data").map_err(err)?;
+            self.file = Some(file);
+        }
+        match &self.file {
+            Some(f) => Ok(f),
+            None => Err(IoError::invalid("waveforms file", self.waveforms_path.display(), "could not be created")),
+        }
+    }
+
+    /// Write one block under `/data` and commit it, so its samples leave memory.
+    fn store(&mut self, name: &str, shape: &[u64], data: &[f64]) -> Result<()> {
+        let dtype = self.dtype;
+        let path = self.waveforms_path.clone();
+        let obj = format!("data/{name}");
+        let file = self.h5()?;
+        let err = |e| IoError::hdf5(&path, &obj, e);
+        file.root()
+            .create_dataset(&obj, |b| match dtype {
+                Dtype::F32 => {
+                    let v: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+                    b.with_f32_data(&v).with_shape(shape);
+                }
+                Dtype::F64 => {
+                    b.with_f64_data(data).with_shape(shape);
+                }
+            })
+            .map_err(err)?;
+        file.commit().map_err(err)
+    }
+
+    fn write_bucket(&mut self, mut bucket: Vec<Pending>) -> Result<()> {
         if bucket.is_empty() {
-            return;
+            return Ok(());
         }
         if bucket.len() == 1 {
             let p = bucket.remove(0);
@@ -234,8 +287,7 @@ impl WaveformDataWriter {
                 _ => self.next_bucket_name(),
             };
             self.rows[p.row].set("trace_name", name.clone());
-            self.written.push(Written { name, shape: vec![p.channels as u64, p.samples as u64], data: p.data });
-            return;
+            return self.store(&name, &[p.channels as u64, p.samples as u64], &p.data);
         }
         let name = self.next_bucket_name();
         let c = bucket.iter().map(|p| p.channels).max().unwrap_or(0);
@@ -252,64 +304,56 @@ impl WaveformDataWriter {
             }
             row.set("trace_name", format!("{name}${i},:{},:{}", p.channels, p.samples));
         }
-        self.written.push(Written { name, shape: vec![bucket.len() as u64, c as u64, w as u64], data });
+        self.store(&name, &[bucket.len() as u64, c as u64, w as u64], &data)
     }
 
     /// Write out every trace still waiting in a bucket (seisbench's `flush_hdf5`).
-    pub fn flush(&mut self) {
+    pub fn flush(&mut self) -> Result<()> {
         let buckets: Vec<Vec<Pending>> = self.cache.drain(..).map(|(_, b)| b).collect();
         for b in buckets {
-            self.write_bucket(b);
+            self.write_bucket(b)?;
         }
+        Ok(())
     }
 
     /// Flush, then write the HDF5 file and the metadata CSV. Returns the final metadata (with
     /// the trace names pointing into the buckets).
     pub fn finish(mut self) -> Result<Metadata> {
-        self.flush();
         if self.rows.is_empty() {
             return Err(IoError::Empty { what: "dataset (no trace added)" });
         }
-        for p in [&self.metadata_path, &self.waveforms_path] {
-            if let Some(dir) = p.parent()
-                && !dir.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(dir).map_err(|e| IoError::io(dir, e))?;
-            }
+        self.flush()?;
+        if let Some(dir) = self.metadata_path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| IoError::io(dir, e))?;
         }
-        let mut fb = hdf5_pure::FileBuilder::new();
-        let mut g = fb.create_group("data");
-        for wr in &self.written {
-            let ds = g.create_dataset(&wr.name);
-            match self.dtype {
-                Dtype::F32 => {
-                    let v: Vec<f32> = wr.data.iter().map(|&x| x as f32).collect();
-                    ds.with_f32_data(&v).with_shape(&wr.shape);
-                }
-                Dtype::F64 => {
-                    ds.with_f64_data(&wr.data).with_shape(&wr.shape);
-                }
-            }
+        let path = self.waveforms_path.clone();
+        let entries = self.data_format.entries();
+        let file = self.h5()?;
+        let err = |obj: &str, e| IoError::hdf5(&path, obj, e);
+        file.root().create_group("data_format").map_err(|e| err("data_format", e))?;
+        for (k, v) in entries {
+            let obj = format!("data_format/{k}");
+            file.root()
+                .create_dataset(&obj, |ds| match v {
+                    Value::Float(x) => {
+                        ds.with_f64_data(&[x]).with_shape(&[]);
+                    }
+                    Value::Int(i) => {
+                        ds.with_i64_data(&[i]).with_shape(&[]);
+                    }
+                    other => {
+                        let s = other.to_string();
+                        ds.with_vlen_strings(&[s.as_str()]).with_shape(&[]);
+                    }
+                })
+                .map_err(|e| err(&obj, e))?;
         }
-        fb.add_group(g.finish());
-        let mut g = fb.create_group("data_format");
-        for (k, v) in self.data_format.entries() {
-            let ds = g.create_dataset(&k);
-            match v {
-                Value::Float(x) => {
-                    ds.with_f64_data(&[x]).with_shape(&[]);
-                }
-                Value::Int(i) => {
-                    ds.with_i64_data(&[i]).with_shape(&[]);
-                }
-                other => {
-                    let s = other.to_string();
-                    ds.with_vlen_strings(&[s.as_str()]).with_shape(&[]);
-                }
-            }
+        file.commit().map_err(|e| err("data_format", e))?;
+        if let Some(f) = self.file.take() {
+            f.close().map_err(|e| err("", e))?;
         }
-        fb.add_group(g.finish());
-        fb.write(&self.waveforms_path).map_err(|e| IoError::hdf5(&self.waveforms_path, "", e))?;
         let md = Metadata::from_rows(&self.rows);
         let csv = md.to_csv_bytes()?;
         std::fs::write(&self.metadata_path, csv).map_err(|e| IoError::io(&self.metadata_path, e))?;

@@ -273,3 +273,24 @@ fn fuzz_regressions_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn writer_flushes_full_buckets_to_disk() {
+    let d = tmp("streaming-writer");
+    let mut w = WaveformDataWriter::create(&d).bucket_size(8).unwrap();
+    let wf = Array2::from_shape_fn((3, 500), |(c, t)| (c * 500 + t) as f64);
+    let mut sizes = Vec::new();
+    for i in 0..40 {
+        w.add_trace(Row::new().with("trace_name", format!("t{i}")).with("split", "train"), wf.view()).unwrap();
+        // only the bucket still filling stays in memory
+        assert_eq!(w.buffered_traces(), (i + 1) % 8, "after trace {i}");
+        if (i + 1) % 8 == 0 {
+            sizes.push(std::fs::metadata(d.join("waveforms.hdf5")).unwrap().len());
+        }
+    }
+    assert!(sizes.windows(2).all(|s| s[1] > s[0] + 8 * 3 * 500 * 4 / 2), "file grows bucket by bucket: {sizes:?}");
+    w.finish().unwrap();
+    let ds = WaveformDataset::open(&d).unwrap();
+    assert_eq!(ds.len(), 40);
+    assert_eq!(ds.get_waveforms(37, &WaveformOptions::default()).unwrap(), wf);
+}
