@@ -3,7 +3,7 @@
 //! priors on means and precisions.
 
 use crate::covariance::{CovMatrices, CovarianceType, log_det_cholesky, precision_cholesky, precisions_from_cholesky};
-use crate::estep::{LogProbPlan, Stats, e_step, logsumexp, moments, weighted_log_prob};
+use crate::estep::{LogProbPlan, Samples, Stats, e_step, logsumexp, moments, weighted_log_prob};
 use crate::gaussian_mixture::{FitReport, FitWarning, InitMethod, argmax, initial_resp};
 use crate::mstep::{estimate, gram};
 use crate::special::{digamma, ln_beta, ln_gamma};
@@ -162,8 +162,9 @@ impl BayesianGaussianMixtureParams {
         }
         let xs = x.as_slice().expect("standard layout");
         let priors = self.priors(x.view())?;
-        let g = (self.covariance_type == CovarianceType::Tied).then(|| gram(xs, d));
-        let ctx = Ctx { p: self, pr: &priors, x: xs, n, d, k, gram: g };
+        let samples = Samples::new(xs, d);
+        let g = (self.covariance_type == CovarianceType::Tied).then(|| gram(&samples));
+        let ctx = Ctx { p: self, pr: &priors, s: samples, n, d, k, gram: g };
         let mut best: Option<(VbState, FitReport)> = None;
         let n_init = if resp0.is_some() { 1 } else { self.n_init };
         for _ in 0..n_init {
@@ -368,7 +369,7 @@ fn log_wishart_norm(dof: f64, log_det_prec_chol: f64, d: usize) -> f64 {
 struct Ctx<'a> {
     p: &'a BayesianGaussianMixtureParams,
     pr: &'a Priors,
-    x: &'a [f64],
+    s: Samples<'a>,
     n: usize,
     d: usize,
     k: usize,
@@ -383,7 +384,7 @@ impl Ctx<'_> {
     fn m_step(&self, resp: &[f64], st: &Stats) -> Result<VbState> {
         let (d, k) = (self.d, self.k);
         let ct = self.p.covariance_type;
-        let est = estimate(self.x, resp, d, k, st, ct, self.p.reg_covar, self.gram.as_ref());
+        let est = estimate(&self.s, resp, k, st, ct, self.p.reg_covar, self.gram.as_ref());
         let nk = &est.nk;
         let pr = self.pr;
         let (conc_a, conc_b) = match self.p.weight_prior {
@@ -494,7 +495,7 @@ impl Ctx<'_> {
         let mut change = f64::NAN;
         for _ in 0..p.max_iter {
             let prev = lb;
-            let st = e_step(&state.plan(self.d), self.x, &mut resp, self.sq());
+            let st = e_step(&state.plan(self.d), &self.s, &mut resp, self.sq());
             if !st.log_norm.is_finite() {
                 return Err(GmmError::IllDefinedCovariance { component: 0, reg_covar: p.reg_covar });
             }

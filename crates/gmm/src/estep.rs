@@ -12,6 +12,31 @@ use rayon::prelude::*;
 /// Rows per parallel work item.
 pub(crate) const CHUNK: usize = 1024;
 
+/// The data matrix of a fit in both layouts: row-major (`n × d`) and transposed (`d × n`,
+/// read by the sample-lane kernels). The transpose is made once per fit.
+pub(crate) struct Samples<'a> {
+    pub x: &'a [f64],
+    pub xt: Vec<f64>,
+    pub n: usize,
+    pub d: usize,
+}
+
+impl<'a> Samples<'a> {
+    pub fn new(x: &'a [f64], d: usize) -> Self {
+        let n = x.len() / d;
+        let mut xt = vec![0.0; x.len()];
+        // Row blocks keep both the reads and the writes cache-friendly.
+        for i0 in (0..n).step_by(64) {
+            for i in i0..(i0 + 64).min(n) {
+                for (p, &v) in x[i * d..(i + 1) * d].iter().enumerate() {
+                    xt[p * n + i] = v;
+                }
+            }
+        }
+        Self { x, xt, n, d }
+    }
+}
+
 /// `ln(2π)`.
 const LN_2PI: f64 = 1.837_877_066_409_345_5;
 
@@ -96,11 +121,12 @@ impl LogProbPlan {
         }
     }
 
-    /// Weighted log-probabilities of the rows of `x` (`n × d`) into `out` (`n × k`).
-    pub fn weighted_log_prob(&self, x: &[f64], out: &mut [f64]) {
+    /// Weighted log-probabilities of the `m` samples from `i0` on into `out` (`m × k`).
+    pub fn weighted_log_prob(&self, s: &Samples, i0: usize, m: usize, out: &mut [f64]) {
         let (k, d) = (self.k, self.d);
+        let x = &s.x[i0 * d..(i0 + m) * d];
         match &self.kind {
-            Kind::Chol(pc) => chol_quadratic(pc, x, out),
+            Kind::Chol(pc) => chol_quadratic(pc, &s.xt, s.n, i0, m, out),
             Kind::Diag { c, mup, p } => {
                 for (row, o) in x.chunks_exact(d).zip(out.chunks_exact_mut(k)) {
                     for comp in 0..k {
@@ -242,13 +268,14 @@ fn normalize_row(o: &mut [f64]) -> (f64, f64) {
 
 /// E-step over all rows: responsibilities into `resp` (`n × k`), statistics returned.
 /// `sq`: also accumulate `Σ r x²` (diag / spherical M-steps).
-pub(crate) fn e_step(plan: &LogProbPlan, x: &[f64], resp: &mut [f64], sq: bool) -> Stats {
+pub(crate) fn e_step(plan: &LogProbPlan, s: &Samples, resp: &mut [f64], sq: bool) -> Stats {
     let (k, d) = (plan.k, plan.d);
     let parts: Vec<Stats> = resp
         .par_chunks_mut(CHUNK * k)
-        .zip(x.par_chunks(CHUNK * d))
-        .map(|(r, xc)| {
-            plan.weighted_log_prob(xc, r);
+        .zip(s.x.par_chunks(CHUNK * d))
+        .enumerate()
+        .map(|(c, (r, xc))| {
+            plan.weighted_log_prob(s, c * CHUNK, xc.len() / d, r);
             let mut st = Stats::zeros(k, d, sq);
             for row in r.chunks_exact_mut(k) {
                 let (lse, ent) = normalize_row(row);
@@ -278,8 +305,9 @@ pub(crate) fn moments(x: &[f64], resp: &[f64], d: usize, k: usize, sq: bool) -> 
 
 /// Weighted log-probabilities of every row (`n × k`), in parallel.
 pub(crate) fn weighted_log_prob(plan: &LogProbPlan, x: &[f64]) -> Vec<f64> {
-    let (k, d) = (plan.k, plan.d);
-    let mut out = vec![0.0; x.len() / d * k];
-    out.par_chunks_mut(CHUNK * k).zip(x.par_chunks(CHUNK * d)).for_each(|(o, xc)| plan.weighted_log_prob(xc, o));
+    let k = plan.k;
+    let s = Samples::new(x, plan.d);
+    let mut out = vec![0.0; s.n * k];
+    out.par_chunks_mut(CHUNK * k).enumerate().for_each(|(c, o)| plan.weighted_log_prob(&s, c * CHUNK, o.len() / k, o));
     out
 }

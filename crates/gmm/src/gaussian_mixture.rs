@@ -4,7 +4,7 @@ use crate::covariance::{
     CovMatrices, CovarianceType, covariances_from_cholesky, precision_cholesky, precision_cholesky_from_precisions,
     precisions_from_cholesky,
 };
-use crate::estep::{LogProbPlan, e_step, logsumexp, moments, weighted_log_prob};
+use crate::estep::{LogProbPlan, Samples, e_step, logsumexp, moments, weighted_log_prob};
 use crate::kmeans::{KMeans, kmeans_plusplus};
 use crate::mstep::{estimate, gram};
 use crate::validate::{check_features, check_matrix, check_nonneg};
@@ -268,10 +268,18 @@ pub(crate) fn initial_resp<R: Rng + ?Sized>(
 
 /// The data prepared once per fit.
 pub(crate) struct Data<'a> {
-    pub x: &'a [f64],
+    pub s: Samples<'a>,
     pub n: usize,
     pub d: usize,
     pub gram: Option<Array2<f64>>,
+}
+
+impl<'a> Data<'a> {
+    fn new(x: &'a [f64], d: usize, tied: bool) -> Self {
+        let s = Samples::new(x, d);
+        let gram = tied.then(|| gram(&s));
+        Self { n: s.n, d, s, gram }
+    }
 }
 
 impl GaussianMixtureValidParams {
@@ -281,8 +289,7 @@ impl GaussianMixtureValidParams {
 
     fn m_step(&self, data: &Data, resp: &[f64], st: &crate::estep::Stats) -> Result<State> {
         let p = &self.0;
-        let est =
-            estimate(data.x, resp, data.d, p.n_components, st, p.covariance_type, p.reg_covar, data.gram.as_ref());
+        let est = estimate(&data.s, resp, p.n_components, st, p.covariance_type, p.reg_covar, data.gram.as_ref());
         let prec_chol = precision_cholesky(&est.covariances, p.reg_covar)?;
         let total = est.nk.sum();
         Ok(State {
@@ -306,9 +313,9 @@ impl GaussianMixtureValidParams {
                 nk: None,
             });
         }
-        let resp = initial_resp(p.init_method, data.x, data.n, data.d, k, rng)?;
-        let st = moments(data.x, &resp, data.d, k, self.sq());
-        let est = estimate(data.x, &resp, data.d, k, &st, p.covariance_type, p.reg_covar, data.gram.as_ref());
+        let resp = initial_resp(p.init_method, data.s.x, data.n, data.d, k, rng)?;
+        let st = moments(data.s.x, &resp, data.d, k, self.sq());
+        let est = estimate(&data.s, &resp, k, &st, p.covariance_type, p.reg_covar, data.gram.as_ref());
         let weights = p.weights_init.clone().unwrap_or_else(|| &est.nk / data.n as f64);
         let means = p.means_init.clone().unwrap_or(est.means);
         let (covariances, prec_chol) = match &p.precisions_init {
@@ -355,9 +362,9 @@ impl GaussianMixtureValidParams {
     /// `|Δ lower bound| < tol` or `max_iter`; the run with the best lower bound is kept.
     pub fn fit<R: Rng + ?Sized>(&self, x: ArrayView2<f64>, rng: &mut R) -> Result<GaussianMixture> {
         let x = self.check_data(x)?;
-        let (n, d) = x.dim();
+        let d = x.ncols();
         let xs = x.as_slice().expect("standard layout");
-        let data = Data { x: xs, n, d, gram: self.needs_gram().then(|| gram(xs, d)) };
+        let data = Data::new(xs, d, self.needs_gram());
         let mut best: Option<(State, FitReport)> = None;
         for _ in 0..self.0.n_init {
             let state = self.initialize(&data, rng)?;
@@ -401,7 +408,7 @@ impl GaussianMixtureValidParams {
         let sq = self.sq();
         for _ in 0..p.max_iter {
             let prev = lb;
-            let st = e_step(&state.plan(), data.x, &mut resp, sq);
+            let st = e_step(&state.plan(), &data.s, &mut resp, sq);
             lb = st.log_norm / data.n as f64;
             if !lb.is_finite() {
                 return Err(GmmError::IllDefinedCovariance { component: 0, reg_covar: p.reg_covar });
@@ -630,12 +637,12 @@ impl GaussianMixture {
     /// compared against the previous lower bound, with the stored hyperparameters.
     pub fn warm_fit(&self, x: ArrayView2<f64>) -> Result<GaussianMixture> {
         let x = self.params.check_data(x)?;
-        let (n, d) = x.dim();
+        let d = x.ncols();
         if d != self.n_features {
             return Err(GmmError::FeatureMismatch { expected: self.n_features, got: d });
         }
         let xs = x.as_slice().expect("standard layout");
-        let data = Data { x: xs, n, d, gram: self.params.needs_gram().then(|| gram(xs, d)) };
+        let data = Data::new(xs, d, self.params.needs_gram());
         let state = State {
             weights: self.weights.clone(),
             means: self.means.clone(),

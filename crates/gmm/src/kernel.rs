@@ -1,68 +1,96 @@
-//! Register-blocked matrix kernels behind the E- and M-steps.
+//! Sample-lane matrix kernels behind the E- and M-steps.
 //!
-//! Both hot products are small GEMMs over a block of rows: the E-step quadratic form
-//! `‖x·U − μ·U‖²` (U the upper-triangular precision Cholesky factor) and the M-step weighted
-//! scatter `Σ r (x − μ)(x − μ)ᵀ`. One `MR × NR` micro-kernel serves both; operands are packed
-//! into contiguous panels first so the inner loop is unit-stride and bounds-check free.
+//! Both hot products are small GEMMs whose long dimension is the number of samples: the E-step
+//! quadratic form `‖x·U − μ·U‖²` (U the upper-triangular precision Cholesky factor) and the
+//! M-step weighted scatter `Σ r (x − μ)(x − μ)ᵀ`. A block of rows is transposed once so that
+//! `L` consecutive samples form one SIMD vector; every output then accumulates lane-wise with
+//! fused multiply–adds, which vectorises fully for any number of features (including small `d`,
+//! where row-oriented tiles waste most of their width) and skips the zero upper triangle of U.
 //!
-//! The kernels are compiled twice: portable, and with AVX2 + FMA enabled, chosen at run time.
-//! The choice does not depend on the number of threads, so results stay thread-count
-//! independent on a given machine.
+//! The kernels are compiled three times — portable, AVX2 + FMA and AVX-512 + FMA — and chosen
+//! at run time. The two FMA builds perform the same operations on every lane in the same order,
+//! so they give bit-identical results; nothing depends on the number of threads.
 #![allow(unsafe_code)]
+// Kernels take the block geometry as separate scalars.
+#![allow(clippy::too_many_arguments)]
 
-/// Rows of a micro-tile.
-pub(crate) const MR: usize = 4;
-/// Columns of a micro-tile.
-pub(crate) const NR: usize = 8;
+/// Samples per SIMD vector (lanes).
+pub(crate) const L: usize = 8;
+
+/// Instruction set chosen for the kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+fn isa() -> Isa {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::sync::OnceLock;
+        static ISA: OnceLock<Isa> = OnceLock::new();
+        *ISA.get_or_init(|| {
+            let fma = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+            if fma && std::is_x86_feature_detected!("avx512f") {
+                Isa::Avx512
+            } else if fma {
+                Isa::Avx2
+            } else {
+                Isa::Portable
+            }
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Isa::Portable
+    }
+}
 
 #[inline(always)]
 fn fmadd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
     if FMA { a.mul_add(b, c) } else { a * b + c }
 }
 
-/// `acc[r][c] = Σ_p a[p][r] · b[p][c]` over `kk` packed steps (`a`: kk×MR, `b`: kk×NR).
-#[inline(always)]
-fn micro<const FMA: bool>(a: &[f64], b: &[f64], kk: usize) -> [[f64; NR]; MR] {
-    let mut acc = [[0.0; NR]; MR];
-    for (a, b) in a[..kk * MR].chunks_exact(MR).zip(b[..kk * NR].chunks_exact(NR)) {
-        let a: &[f64; MR] = a.try_into().expect("chunk of MR");
-        let b: &[f64; NR] = b.try_into().expect("chunk of NR");
-        for r in 0..MR {
-            for c in 0..NR {
-                acc[r][c] = fmadd::<FMA>(a[r], b[c], acc[r][c]);
+/// Run `$body` (an expression using the const generics `FMA` and `S`) compiled for the
+/// best instruction set available: `S` is the number of lane vectors per register tile.
+macro_rules! dispatch {
+    ($name:ident, ($($arg:ident: $t:ty),*), $imp:ident) => {
+        pub(crate) fn $name($($arg: $t),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn avx512($($arg: $t),*) {
+                    $imp::<true, 8>($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $t),*) {
+                    $imp::<true, 2>($($arg),*)
+                }
+                match isa() {
+                    // SAFETY: the CPU supports these features, checked at run time by `isa`.
+                    Isa::Avx512 => return unsafe { avx512($($arg),*) },
+                    // SAFETY: as above.
+                    Isa::Avx2 => return unsafe { avx2($($arg),*) },
+                    Isa::Portable => {}
+                }
             }
+            $imp::<false, 2>($($arg),*)
         }
-    }
-    acc
+    };
 }
 
-/// True when the AVX2 + FMA build of the kernels can run on this CPU.
-pub(crate) fn fma_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::sync::OnceLock;
-        static HAS: OnceLock<bool> = OnceLock::new();
-        *HAS.get_or_init(|| std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma"))
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// Precision Cholesky factors packed for the E-step: the `d × ncol` matrix `[U_0 … U_{k-1}]`
-/// (full) or `U` (tied) cut into column panels of width `NR`; panel `q` stores only its first
-/// `plim[q]` rows, since rows below the diagonal of an upper-triangular factor are zero.
+/// Precision Cholesky factors prepared for the E-step: the upper-triangular factors
+/// (row-major; `k` of them for full, one for tied) and `μ_k · U_k`.
 #[derive(Debug, Clone)]
 pub(crate) struct PackedChol {
     pub d: usize,
     pub k: usize,
     pub tied: bool,
-    ncol: usize,
-    plim: Vec<usize>,
-    poff: Vec<usize>,
-    data: Vec<f64>,
-    /// `μ_k · U_k` laid out by column (full: `ncol`; tied: `k × d`).
+    u: Vec<f64>,
+    /// `μ_k · U_k` (`k × d`).
     mu_u: Vec<f64>,
 }
 
@@ -70,27 +98,8 @@ impl PackedChol {
     /// `chol`: `k` upper-triangular `d × d` factors (row-major, concatenated) for full, or one for tied;
     /// `means`: `k × d` row-major.
     pub fn new(chol: &[f64], means: &[f64], d: usize, k: usize, tied: bool) -> Self {
-        let ncol = if tied { d } else { k * d };
-        let npanel = ncol.div_ceil(NR);
-        let factor = |g: usize| if tied { 0 } else { g / d };
-        let entry = |p: usize, g: usize| chol[factor(g) * d * d + p * d + g % d];
-        let mut plim = Vec::with_capacity(npanel);
-        let mut poff = Vec::with_capacity(npanel);
-        let mut data = Vec::new();
-        for q in 0..npanel {
-            let cols = q * NR..((q + 1) * NR).min(ncol);
-            let lim = cols.clone().map(|g| g % d + 1).max().unwrap_or(0);
-            plim.push(lim);
-            poff.push(data.len());
-            for p in 0..lim {
-                for c in 0..NR {
-                    let g = q * NR + c;
-                    data.push(if g < ncol { entry(p, g) } else { 0.0 });
-                }
-            }
-        }
         // μ·U, summed in feature order as a row-vector × matrix product.
-        let mut mu_u = vec![0.0; if tied { k * d } else { ncol }];
+        let mut mu_u = vec![0.0; k * d];
         for comp in 0..k {
             let mu = &means[comp * d..(comp + 1) * d];
             let u = &chol[if tied { 0 } else { comp * d * d }..];
@@ -101,143 +110,300 @@ impl PackedChol {
                 }
             }
         }
-        Self { d, k, tied, ncol, plim, poff, data, mu_u }
+        Self { d, k, tied, u: chol.to_vec(), mu_u }
     }
 }
 
-/// Quadratic forms `quad[i·k + comp] = ‖x_i·U_comp − μ_comp·U_comp‖²` for the rows of `x`
-/// (`n × d` row-major). `quad.len() == n·k`.
-pub(crate) fn chol_quadratic(pc: &PackedChol, x: &[f64], quad: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if fma_available() {
-        // SAFETY: the CPU supports AVX2 and FMA, checked at run time just above.
-        unsafe { chol_quadratic_fma(pc, x, quad) };
-        return;
-    }
-    chol_quadratic_impl::<false>(pc, x, quad)
-}
+dispatch!(
+    chol_quadratic,
+    (pc: &PackedChol, xt: &[f64], stride: usize, i0: usize, m: usize, quad: &mut [f64]),
+    chol_quadratic_impl
+);
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn chol_quadratic_fma(pc: &PackedChol, x: &[f64], quad: &mut [f64]) {
-    chol_quadratic_impl::<true>(pc, x, quad)
-}
-
+/// Quadratic forms `quad[r·k + comp] = ‖x_i·U_comp − μ_comp·U_comp‖²` for the samples
+/// `i = i0 + r`, `r < m`, of the transposed data `xt` (`d` rows of `stride` samples).
+/// `quad.len() == m·k`. Each `(x·U)_j` sums over rows `p ≤ j` of U in order; the squares add up
+/// in column order.
 #[inline(always)]
-fn chol_quadratic_impl<const FMA: bool>(pc: &PackedChol, x: &[f64], quad: &mut [f64]) {
+fn chol_quadratic_impl<const FMA: bool, const S: usize>(
+    pc: &PackedChol,
+    xt: &[f64],
+    stride: usize,
+    i0: usize,
+    m: usize,
+    quad: &mut [f64],
+) {
     let (d, k) = (pc.d, pc.k);
-    let n = x.len() / d;
-    let mut apack = vec![0.0; d * MR];
-    let mut q4 = vec![0.0; MR * k];
-    for rb in (0..n).step_by(MR) {
-        let m = MR.min(n - rb);
-        for r in 0..MR {
-            for p in 0..d {
-                apack[p * MR + r] = if r < m { x[(rb + r) * d + p] } else { 0.0 };
-            }
+    let w = S * L;
+    let nf = if pc.tied { 1 } else { k };
+    let mut xb = vec![0.0; d * w];
+    let mut qt = vec![0.0; k * w];
+    for g0 in (0..m).step_by(w) {
+        let mg = w.min(m - g0);
+        for p in 0..d {
+            let src = &xt[p * stride + i0 + g0..p * stride + i0 + g0 + mg];
+            xb[p * w..p * w + mg].copy_from_slice(src);
+            xb[p * w + mg..(p + 1) * w].fill(0.0);
         }
-        q4.fill(0.0);
-        for (q, (&lim, &off)) in pc.plim.iter().zip(&pc.poff).enumerate() {
-            let acc = micro::<FMA>(&apack, &pc.data[off..off + lim * NR], lim);
-            for c in 0..NR {
-                let g = q * NR + c;
-                if g >= pc.ncol {
-                    break;
-                }
-                if pc.tied {
-                    for comp in 0..k {
-                        let mu = pc.mu_u[comp * d + g];
-                        for r in 0..MR {
-                            let t = acc[r][c] - mu;
-                            q4[r * k + comp] = fmadd::<FMA>(t, t, q4[r * k + comp]);
+        qt.fill(0.0);
+        for f in 0..nf {
+            let u = &pc.u[f * d * d..(f + 1) * d * d];
+            // Two columns of U at a time: rows p ≤ j0 + 1 contribute.
+            for j0 in (0..d).step_by(2) {
+                let two = j0 + 1 < d;
+                let pmax = if two { j0 + 2 } else { j0 + 1 };
+                let acc = col_pair::<FMA, S>(&xb, w, u, d, j0, pmax, two);
+                for (g, acc) in acc.iter().enumerate().take(if two { 2 } else { 1 }) {
+                    let j = j0 + g;
+                    let comps = if pc.tied { 0..k } else { f..f + 1 };
+                    for comp in comps {
+                        let mu = pc.mu_u[comp * d + j];
+                        let q = &mut qt[comp * w..(comp + 1) * w];
+                        for s in 0..S {
+                            for l in 0..L {
+                                let t = acc[s][l] - mu;
+                                q[s * L + l] = fmadd::<FMA>(t, t, q[s * L + l]);
+                            }
                         }
                     }
-                } else {
-                    let comp = g / d;
-                    let mu = pc.mu_u[g];
-                    for r in 0..MR {
-                        let t = acc[r][c] - mu;
-                        q4[r * k + comp] = fmadd::<FMA>(t, t, q4[r * k + comp]);
-                    }
                 }
             }
         }
-        quad[rb * k..(rb + m) * k].copy_from_slice(&q4[..m * k]);
+        for r in 0..mg {
+            for comp in 0..k {
+                quad[(g0 + r) * k + comp] = qt[comp * w + r];
+            }
+        }
     }
 }
 
-/// Lower triangle (and part of the upper) of `Σ_i w_i (x_i − μ)(x_i − μ)ᵀ` added into `out`
-/// (`d × d` row-major) over the rows of `x` (`n × d`) with `w_i != 0`. `w(i)` gives the weight.
-pub(crate) fn weighted_scatter<W: Fn(usize) -> f64>(x: &[f64], d: usize, w: W, mu: &[f64], out: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if fma_available() {
-        // SAFETY: the CPU supports AVX2 and FMA, checked at run time just above.
-        unsafe { weighted_scatter_fma(x, d, &w, mu, out) };
-        return;
-    }
-    weighted_scatter_impl::<false, W>(x, d, &w, mu, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn weighted_scatter_fma<W: Fn(usize) -> f64>(x: &[f64], d: usize, w: &W, mu: &[f64], out: &mut [f64]) {
-    weighted_scatter_impl::<true, W>(x, d, w, mu, out)
-}
-
-/// Rows gathered per packed block of the scatter kernel.
-const KB: usize = 256;
-
+/// `(x·U)_{j0}` and `(x·U)_{j0+1}` (the latter 0 unless `two`) for the `S·L` samples of `xt`,
+/// summed over rows `p < pmax` of U in order.
 #[inline(always)]
-fn weighted_scatter_impl<const FMA: bool, W: Fn(usize) -> f64>(
-    x: &[f64],
+fn col_pair<const FMA: bool, const S: usize>(
+    xt: &[f64],
+    w: usize,
+    u: &[f64],
     d: usize,
-    w: &W,
-    mu: &[f64],
+    j0: usize,
+    pmax: usize,
+    two: bool,
+) -> [[[f64; L]; S]; 2] {
+    #[cfg(target_arch = "x86_64")]
+    if FMA && S == 8 && isa() == Isa::Avx512 {
+        let mut out = [[[0.0; L]; S]; 2];
+        // SAFETY: AVX-512F is available (checked by `isa`); `xt` holds `pmax` rows of `w = 8·L`
+        // samples and `u` is `d × d`, as asserted inside.
+        unsafe { col_pair_avx512(xt, w, u, d, j0, pmax, two, out.as_mut_ptr().cast()) };
+        return out;
+    }
+    let mut acc = [[[0.0; L]; S]; 2];
+    for p in 0..pmax {
+        let u0 = u[p * d + j0];
+        let u1 = if two { u[p * d + j0 + 1] } else { 0.0 };
+        let mut xs = [[0.0; L]; S];
+        for (s, xv) in xs.iter_mut().enumerate() {
+            xv.copy_from_slice(&xt[p * w + s * L..p * w + (s + 1) * L]);
+        }
+        for s in 0..S {
+            for l in 0..L {
+                acc[0][s][l] = fmadd::<FMA>(xs[s][l], u0, acc[0][s][l]);
+                acc[1][s][l] = fmadd::<FMA>(xs[s][l], u1, acc[1][s][l]);
+            }
+        }
+    }
+    acc
+}
+
+/// AVX-512 version of [`col_pair`] for `S = 8`: 16 accumulators in registers. Writes
+/// `2 × 8 × L` values to `out`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn col_pair_avx512(xt: &[f64], w: usize, u: &[f64], d: usize, j0: usize, pmax: usize, two: bool, out: *mut f64) {
+    use std::arch::x86_64::*;
+    assert!(w == 8 * L && xt.len() >= pmax * w && u.len() >= d * d && pmax <= d && j0 < d);
+    let mut a0 = [_mm512_setzero_pd(); 8];
+    let mut a1 = [_mm512_setzero_pd(); 8];
+    for p in 0..pmax {
+        let u0 = _mm512_set1_pd(u[p * d + j0]);
+        let u1 = _mm512_set1_pd(if two { u[p * d + j0 + 1] } else { 0.0 });
+        let row = xt[p * w..].as_ptr();
+        for s in 0..8 {
+            // SAFETY: row p of `xt` has `w = 64` values (asserted above).
+            let xv = unsafe { _mm512_loadu_pd(row.add(s * L)) };
+            a0[s] = _mm512_fmadd_pd(xv, u0, a0[s]);
+            a1[s] = _mm512_fmadd_pd(xv, u1, a1[s]);
+        }
+    }
+    for s in 0..8 {
+        // SAFETY: the caller's `out` holds 2 × 8 × L values.
+        unsafe {
+            _mm512_storeu_pd(out.add(s * L), a0[s]);
+            _mm512_storeu_pd(out.add((8 + s) * L), a1[s]);
+        }
+    }
+}
+
+/// Output rows and columns of one register tile of the scatter kernel.
+const TA: usize = 4;
+const TB: usize = 4;
+/// Samples per cache block of the scatter kernel.
+const SB: usize = 256;
+
+dispatch!(
+    weighted_scatter,
+    (xt: &[f64], stride: usize, i0: usize, m: usize, k: usize, w: &[f64], means: &[f64], out: &mut [f64]),
+    weighted_scatter_impl
+);
+
+/// For every component `c < k`, the lower triangle (and part of the upper) of
+/// `Σ_r w[r·k + c] (x_i − μ_c)(x_i − μ_c)ᵀ` over the samples `i = i0 + r`, `r < m`, of the
+/// transposed data `xt` (`d` rows of `stride` samples), added into `out[c·d·d..]` (`d × d`
+/// row-major). `w`: `m × k` weights; `means`: `k × d`.
+///
+/// Each sum runs lane-wise (sample `i0 + r` in lane `r mod L`, samples in order) and the `L`
+/// lane sums are added in lane order at the end. Components whose weights in a block of `SB`
+/// samples are all zero skip that block.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn weighted_scatter_impl<const FMA: bool, const S: usize>(
+    xt: &[f64],
+    stride: usize,
+    i0: usize,
+    m: usize,
+    k: usize,
+    w: &[f64],
+    means: &[f64],
     out: &mut [f64],
 ) {
-    let n = x.len() / d;
-    let npa = d.div_ceil(MR);
-    let npb = d.div_ceil(NR);
-    // Panels: A = w·(x − μ) in MR-wide column panels, B = (x − μ) in NR-wide panels.
-    let mut apack = vec![0.0; npa * KB * MR];
-    let mut bpack = vec![0.0; npb * KB * NR];
-    let mut i = 0;
-    while i < n {
-        let mut cnt = 0;
-        while i < n && cnt < KB {
-            let wi = w(i);
-            if wi != 0.0 {
-                let row = &x[i * d..(i + 1) * d];
-                for a in 0..npa * MR {
-                    let v = if a < d { wi * (row[a] - mu[a]) } else { 0.0 };
-                    apack[(a / MR) * KB * MR + cnt * MR + a % MR] = v;
-                }
-                for b in 0..npb * NR {
-                    let v = if b < d { row[b] - mu[b] } else { 0.0 };
-                    bpack[(b / NR) * KB * NR + cnt * NR + b % NR] = v;
-                }
-                cnt += 1;
+    let d = means.len() / k;
+    let dp = d.div_ceil(TA.max(TB)) * TA.max(TB);
+    // Centred and weighted, centred data of one component and block; padding rows stay 0.
+    let mut dt = vec![0.0; dp * SB];
+    let mut wdt = vec![0.0; dp * SB];
+    let mut wc = vec![0.0; SB];
+    let tiles: Vec<(usize, usize)> = (0..dp)
+        .step_by(TA)
+        .flat_map(|a0| (0..dp).step_by(TB).take_while(move |&b0| b0 < a0 + TA).map(move |b0| (a0, b0)))
+        .collect();
+    let nt = tiles.len();
+    let mut accmem = vec![[[[0.0; L]; TB]; TA]; nt * k];
+    for sb in (0..m).step_by(SB) {
+        let mb = SB.min(m - sb);
+        let nv = mb.div_ceil(L) * L;
+        for c in 0..k {
+            for r in 0..mb {
+                wc[r] = w[(sb + r) * k + c];
             }
-            i += 1;
-        }
-        if cnt == 0 {
-            continue;
-        }
-        for ap in 0..npa {
-            let a0 = ap * MR;
-            let ablk = &apack[ap * KB * MR..ap * KB * MR + cnt * MR];
-            for bq in 0..npb {
-                let b0 = bq * NR;
-                if b0 > a0 + MR - 1 {
-                    break; // tile entirely above the diagonal
-                }
-                let acc = micro::<FMA>(ablk, &bpack[bq * KB * NR..bq * KB * NR + cnt * NR], cnt);
-                for r in 0..MR.min(d - a0) {
-                    for c in 0..NR.min(d - b0) {
-                        out[(a0 + r) * d + b0 + c] += acc[r][c];
-                    }
+            wc[mb..].fill(0.0);
+            if wc.iter().all(|&v| v == 0.0) {
+                continue;
+            }
+            let mu = &means[c * d..(c + 1) * d];
+            for a in 0..d {
+                let src = &xt[a * stride + i0 + sb..a * stride + i0 + sb + mb];
+                let (dst, wdst) = (&mut dt[a * SB..a * SB + nv], &mut wdt[a * SB..a * SB + nv]);
+                for r in 0..nv {
+                    let v = if r < mb { src[r] - mu[a] } else { 0.0 };
+                    dst[r] = v;
+                    wdst[r] = wc[r] * v;
                 }
             }
+            for (&(a0, b0), tile) in tiles.iter().zip(&mut accmem[c * nt..(c + 1) * nt]) {
+                scatter_tile::<FMA>(&wdt, &dt, a0, b0, nv, tile);
+            }
+        }
+    }
+    for c in 0..k {
+        let o = &mut out[c * d * d..(c + 1) * d * d];
+        for (&(a0, b0), tile) in tiles.iter().zip(&accmem[c * nt..(c + 1) * nt]) {
+            for r in 0..TA.min(d.saturating_sub(a0)) {
+                for cc in 0..TB.min(d.saturating_sub(b0)) {
+                    o[(a0 + r) * d + b0 + cc] += tile[r][cc].iter().sum::<f64>();
+                }
+            }
+        }
+    }
+    let _ = S;
+}
+
+/// One `TA × TB` register tile over the first `nv` samples of a block: `acc[r][c] +=
+/// wdt[a0 + r] ⊙ dt[b0 + c]` lane-wise (rows of `SB` samples).
+#[inline(always)]
+fn scatter_tile<const FMA: bool>(
+    wdt: &[f64],
+    dt: &[f64],
+    a0: usize,
+    b0: usize,
+    nv: usize,
+    tile: &mut [[[f64; L]; TB]; TA],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if FMA && isa() == Isa::Avx512 {
+        // SAFETY: AVX-512F is available (checked by `isa`); bounds are asserted inside.
+        unsafe { scatter_tile_avx512(wdt, dt, a0, b0, nv, tile) };
+        return;
+    }
+    let mut acc = *tile;
+    for v in (0..nv).step_by(L) {
+        let mut wa = [[0.0; L]; TA];
+        let mut db = [[0.0; L]; TB];
+        for r in 0..TA {
+            wa[r].copy_from_slice(&wdt[(a0 + r) * SB + v..(a0 + r) * SB + v + L]);
+        }
+        for cc in 0..TB {
+            db[cc].copy_from_slice(&dt[(b0 + cc) * SB + v..(b0 + cc) * SB + v + L]);
+        }
+        for r in 0..TA {
+            for cc in 0..TB {
+                for l in 0..L {
+                    acc[r][cc][l] = fmadd::<FMA>(wa[r][l], db[cc][l], acc[r][cc][l]);
+                }
+            }
+        }
+    }
+    *tile = acc;
+}
+
+/// AVX-512 version of [`scatter_tile`]: 16 accumulators in registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn scatter_tile_avx512(
+    wdt: &[f64],
+    dt: &[f64],
+    a0: usize,
+    b0: usize,
+    nv: usize,
+    tile: &mut [[[f64; L]; TB]; TA],
+) {
+    use std::arch::x86_64::*;
+    assert!(nv <= SB && nv.is_multiple_of(L) && (a0 + TA) * SB <= wdt.len() && (b0 + TB) * SB <= dt.len());
+    let t = tile.as_mut_ptr().cast::<f64>();
+    let mut acc = [[_mm512_setzero_pd(); TB]; TA];
+    for r in 0..TA {
+        for c in 0..TB {
+            // SAFETY: the tile holds TA × TB × L values.
+            acc[r][c] = unsafe { _mm512_loadu_pd(t.add((r * TB + c) * L)) };
+        }
+    }
+    let (wp, dp) = (wdt.as_ptr(), dt.as_ptr());
+    for v in (0..nv).step_by(L) {
+        // SAFETY: rows a0..a0+TA and b0..b0+TB of SB values exist and v + L <= nv <= SB (asserted).
+        unsafe {
+            let wa = [0, 1, 2, 3].map(|r| _mm512_loadu_pd(wp.add((a0 + r) * SB + v)));
+            let db = [0, 1, 2, 3].map(|c| _mm512_loadu_pd(dp.add((b0 + c) * SB + v)));
+            for r in 0..TA {
+                for c in 0..TB {
+                    acc[r][c] = _mm512_fmadd_pd(wa[r], db[c], acc[r][c]);
+                }
+            }
+        }
+    }
+    for r in 0..TA {
+        for c in 0..TB {
+            // SAFETY: as above.
+            unsafe { _mm512_storeu_pd(t.add((r * TB + c) * L), acc[r][c]) };
         }
     }
 }
@@ -275,6 +441,11 @@ mod tests {
         out
     }
 
+    fn transpose(x: &[f64], d: usize) -> Vec<f64> {
+        let n = x.len() / d;
+        (0..d * n).map(|t| x[(t % n) * d + t / n]).collect()
+    }
+
     fn pseudo(n: usize, seed: u64) -> Vec<f64> {
         let mut s = seed;
         (0..n)
@@ -287,7 +458,7 @@ mod tests {
 
     #[test]
     fn quadratic_matches_naive() {
-        for &(d, k, n, tied) in &[(1, 1, 3, false), (3, 2, 7, false), (10, 3, 9, true), (13, 2, 5, false)] {
+        for &(d, k, n, tied) in &[(1, 1, 3, false), (3, 2, 7, false), (10, 3, 9, true), (13, 2, 70, false)] {
             let mut chol = pseudo(if tied { d * d } else { k * d * d }, 1);
             for f in 0..if tied { 1 } else { k } {
                 for p in 0..d {
@@ -300,7 +471,8 @@ mod tests {
             let x = pseudo(n * d, 3);
             let pc = PackedChol::new(&chol, &means, d, k, tied);
             let mut q = vec![0.0; n * k];
-            chol_quadratic(&pc, &x, &mut q);
+            let xt = transpose(&x, d);
+            chol_quadratic(&pc, &xt, n, 0, n, &mut q);
             let e = naive_quad(&chol, &means, &x, d, k, tied);
             for (a, b) in q.iter().zip(&e) {
                 assert!((a - b).abs() < 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
@@ -310,17 +482,22 @@ mod tests {
 
     #[test]
     fn scatter_matches_naive() {
-        for &(d, n) in &[(1, 3), (5, 300), (11, 600)] {
+        for &(d, n, k) in &[(1, 3, 1), (5, 300, 2), (11, 600, 3), (9, 1, 2), (6, 700, 2)] {
             let x = pseudo(n * d, 4);
-            let w: Vec<f64> = pseudo(n, 5).iter().map(|v| if *v < -0.3 { 0.0 } else { v + 0.5 }).collect();
-            let mu = pseudo(d, 6);
-            let mut out = vec![0.0; d * d];
-            weighted_scatter(&x, d, |i| w[i], &mu, &mut out);
-            symmetrize_from_lower(&mut out, d);
-            for a in 0..d {
-                for b in 0..d {
-                    let e: f64 = (0..n).map(|i| w[i] * (x[i * d + a] - mu[a]) * (x[i * d + b] - mu[b])).sum();
-                    assert!((out[a * d + b] - e).abs() < 1e-12 * (1.0 + e.abs()));
+            let w: Vec<f64> = pseudo(n * k, 5).iter().map(|v| if *v < -0.3 { 0.0 } else { v + 0.5 }).collect();
+            let mu = pseudo(k * d, 6);
+            let mut out = vec![0.0; k * d * d];
+            weighted_scatter(&transpose(&x, d), n, 0, n, k, &w, &mu, &mut out);
+            for c in 0..k {
+                let o = &mut out[c * d * d..(c + 1) * d * d];
+                symmetrize_from_lower(o, d);
+                for a in 0..d {
+                    for b in 0..d {
+                        let e: f64 = (0..n)
+                            .map(|i| w[i * k + c] * (x[i * d + a] - mu[c * d + a]) * (x[i * d + b] - mu[c * d + b]))
+                            .sum();
+                        assert!((o[a * d + b] - e).abs() < 1e-12 * (1.0 + e.abs()));
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! `_estimate_gaussian_parameters`, same formulas per covariance type).
 
 use crate::covariance::{CovMatrices, CovarianceType};
-use crate::estep::{CHUNK, Stats};
+use crate::estep::{Samples, Stats};
 use crate::kernel::{symmetrize_from_lower, weighted_scatter};
 use ndarray::{Array1, Array2, Array3};
 use rayon::prelude::*;
@@ -14,14 +14,24 @@ pub(crate) struct Estimate {
     pub covariances: CovMatrices,
 }
 
+/// Samples per parallel work item of the scatter sums (fixed, so that results do not depend on
+/// the number of threads).
+const MCHUNK: usize = 4096;
+
+/// Start and length of every M-step work item.
+fn work_items(n: usize) -> Vec<(usize, usize)> {
+    (0..n).step_by(MCHUNK).map(|i0| (i0, MCHUNK.min(n - i0))).collect()
+}
+
 /// `XᵀX` (`d × d`), needed by the tied M-step; constant over a fit.
-pub(crate) fn gram(x: &[f64], d: usize) -> Array2<f64> {
-    let zero = vec![0.0; d];
-    let parts: Vec<Vec<f64>> = x
-        .par_chunks(CHUNK * d)
-        .map(|xc| {
+pub(crate) fn gram(s: &Samples) -> Array2<f64> {
+    let d = s.d;
+    let (zero, ones) = (vec![0.0; d], vec![1.0; MCHUNK]);
+    let parts: Vec<Vec<f64>> = work_items(s.n)
+        .into_par_iter()
+        .map(|(i0, m)| {
             let mut out = vec![0.0; d * d];
-            weighted_scatter(xc, d, |_| 1.0, &zero, &mut out);
+            weighted_scatter(&s.xt, s.n, i0, m, 1, &ones[..m], &zero, &mut out);
             out
         })
         .collect();
@@ -39,17 +49,16 @@ fn sum_in_order(parts: Vec<Vec<f64>>, len: usize) -> Vec<f64> {
 
 /// M-step from the E-step statistics (and, for full covariances, a second pass over the data
 /// and responsibilities). `gram`: `XᵀX` for tied.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn estimate(
-    x: &[f64],
+    s: &Samples,
     resp: &[f64],
-    d: usize,
     k: usize,
     st: &Stats,
     ct: CovarianceType,
     reg_covar: f64,
     gram: Option<&Array2<f64>>,
 ) -> Estimate {
+    let d = s.d;
     let nk = Array1::from_iter(st.nk.iter().map(|v| v + 10.0 * f64::EPSILON));
     let mut means = Array2::from_shape_vec((k, d), st.sx.clone()).expect("k × d");
     for (mut row, &n) in means.rows_mut().into_iter().zip(&nk) {
@@ -58,20 +67,11 @@ pub(crate) fn estimate(
     let covariances = match ct {
         CovarianceType::Full => {
             let mflat: Vec<f64> = means.iter().copied().collect();
-            let parts: Vec<Vec<f64>> = resp
-                .par_chunks(CHUNK * k)
-                .zip(x.par_chunks(CHUNK * d))
-                .map(|(r, xc)| {
+            let parts: Vec<Vec<f64>> = work_items(s.n)
+                .into_par_iter()
+                .map(|(i0, m)| {
                     let mut out = vec![0.0; k * d * d];
-                    for comp in 0..k {
-                        weighted_scatter(
-                            xc,
-                            d,
-                            |i| r[i * k + comp],
-                            &mflat[comp * d..(comp + 1) * d],
-                            &mut out[comp * d * d..(comp + 1) * d * d],
-                        );
-                    }
+                    weighted_scatter(&s.xt, s.n, i0, m, k, &resp[i0 * k..(i0 + m) * k], &mflat, &mut out);
                     out
                 })
                 .collect();
