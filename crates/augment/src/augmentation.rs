@@ -1,6 +1,7 @@
 //! The [`Augmentation`] trait and the combinators `OneOf` and `NullAugmentation`.
 
 use crate::error::{AugmentError, Result};
+use crate::pending::PendingWindow;
 use crate::sample::Sample;
 use rand::{Rng, RngExt};
 
@@ -9,17 +10,31 @@ use rand::{Rng, RngExt};
 pub trait Augmentation: Send + Sync + std::fmt::Debug {
     /// Transform `sample` in place.
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()>;
+
+    /// Pure window selections also act on a window not read yet, drawing exactly what
+    /// [`Augmentation::apply`] would draw, so the generator reads only the samples the leading
+    /// windows of a pipeline keep. `None` (the default): not a pure window selection.
+    fn apply_pending(&self, window: &mut PendingWindow, rng: &mut dyn Rng) -> Option<Result<()>> {
+        let _ = (window, rng);
+        None
+    }
 }
 
 impl<A: Augmentation + ?Sized> Augmentation for Box<A> {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
         (**self).apply(sample, rng)
     }
+    fn apply_pending(&self, window: &mut PendingWindow, rng: &mut dyn Rng) -> Option<Result<()>> {
+        (**self).apply_pending(window, rng)
+    }
 }
 
 impl<A: Augmentation + ?Sized> Augmentation for std::sync::Arc<A> {
     fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
         (**self).apply(sample, rng)
+    }
+    fn apply_pending(&self, window: &mut PendingWindow, rng: &mut dyn Rng) -> Option<Result<()>> {
+        (**self).apply_pending(window, rng)
     }
 }
 

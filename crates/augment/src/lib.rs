@@ -57,6 +57,7 @@ mod generator;
 pub mod labels;
 mod noise;
 mod normalize;
+mod pending;
 mod rng;
 mod rotation;
 mod sample;
@@ -78,6 +79,7 @@ pub use labels::{
 };
 pub use noise::GaussianNoise;
 pub use normalize::{AmpNorm, NormAxis, Normalize};
+pub use pending::PendingWindow;
 pub use rng::{SampleRng, sample_rng};
 pub use rotation::{RandomArrayRotation, RotateHorizontalComponents};
 pub use sample::{Labels, MetaValue, Metadata, Sample};

@@ -2,10 +2,10 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::Result;
-use crate::sample::{Sample, peak_abs};
+use crate::sample::{Sample, peak_abs_slice};
 use ndarray::{ArrayViewMut1, Axis};
 use rand::Rng;
-use seis_core::detrend::{demean_inplace, detrend_linear_inplace};
+use seis_core::detrend::{demean_pairwise_inplace, detrend_linear_inplace, pairwise_sum};
 
 /// Which values an operation pools: each channel on its own (numpy `axis=-1`) or the whole
 /// window (`axis=(-2, -1)`).
@@ -69,11 +69,13 @@ fn with_row_slice(mut row: ArrayViewMut1<f64>, f: impl FnOnce(&mut [f64])) {
 
 fn divisor(values: &[f64], kind: AmpNorm, eps: f64) -> f64 {
     match kind {
-        AmpNorm::Peak => peak_abs(values) + eps,
+        AmpNorm::Peak => peak_abs_slice(values) + eps,
         AmpNorm::Std => {
             let n = values.len() as f64;
-            let mean = values.iter().sum::<f64>() / n;
-            (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt() + eps
+            let mean = pairwise_sum(values) / n;
+            // As numpy's std: squares of (x − mean) summed pairwise.
+            let sq: Vec<f64> = values.iter().map(|v| (v - mean) * (v - mean)).collect();
+            (pairwise_sum(&sq) / n).sqrt() + eps
         }
     }
 }
@@ -85,7 +87,9 @@ impl Augmentation for Normalize {
             return Ok(());
         }
         match self.demean {
-            Some(NormAxis::Channel) => x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, demean_inplace)),
+            Some(NormAxis::Channel) => {
+                x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, demean_pairwise_inplace))
+            }
             Some(NormAxis::Global) => {
                 let m = x.mean().unwrap_or(0.0);
                 x.mapv_inplace(|v| v - m);

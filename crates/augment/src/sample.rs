@@ -230,6 +230,19 @@ impl Sample {
     }
 }
 
+/// `max |x|` of a slice with four independent running maxima (vectorises; 0 for none).
+pub(crate) fn peak_abs_slice(x: &[f64]) -> f64 {
+    let mut m = [0.0f64; 4];
+    let mut chunks = x.chunks_exact(4);
+    for c in &mut chunks {
+        for (a, v) in m.iter_mut().zip(c) {
+            *a = a.max(v.abs());
+        }
+    }
+    let tail = peak_abs(chunks.remainder());
+    m.iter().fold(tail, |a, &b| a.max(b))
+}
+
 /// `max |x|` over values (0 for none).
 pub(crate) fn peak_abs<'a>(x: impl IntoIterator<Item = &'a f64>) -> f64 {
     x.into_iter().fold(0.0f64, |m, v| m.max(v.abs()))

@@ -1,6 +1,7 @@
 //! Where samples come from: the [`SampleSource`] trait and an in-memory source.
 
 use crate::error::{AugmentError, Result};
+use crate::pending::PendingWindow;
 use crate::sample::{Metadata, Sample};
 use ndarray::{Array2, ArrayView2};
 use std::sync::Arc;
@@ -25,6 +26,22 @@ pub trait SampleSource: Send + Sync {
     fn metadata(&self, index: usize) -> Result<Metadata> {
         Ok(self.sample(index)?.metadata)
     }
+
+    /// The whole trace of sample `index` as a window not read yet (its length and metadata), for
+    /// sources that can read part of a trace. `None` (the default): the generator reads the full
+    /// sample before any window.
+    fn pending(&self, index: usize) -> Result<Option<PendingWindow>> {
+        let _ = index;
+        Ok(None)
+    }
+
+    /// Sample `index` cut to `window` (planned on [`SampleSource::pending`]), reading only the
+    /// samples it keeps. The default reads the full sample and cuts it.
+    fn sample_window(&self, index: usize, window: PendingWindow) -> Result<Sample> {
+        let mut sample = self.sample(index)?;
+        window.cut_sample(&mut sample);
+        Ok(sample)
+    }
 }
 
 impl<T: SampleSource + ?Sized> SampleSource for Arc<T> {
@@ -37,6 +54,12 @@ impl<T: SampleSource + ?Sized> SampleSource for Arc<T> {
     fn metadata(&self, index: usize) -> Result<Metadata> {
         (**self).metadata(index)
     }
+    fn pending(&self, index: usize) -> Result<Option<PendingWindow>> {
+        (**self).pending(index)
+    }
+    fn sample_window(&self, index: usize, window: PendingWindow) -> Result<Sample> {
+        (**self).sample_window(index, window)
+    }
 }
 
 impl<T: SampleSource + ?Sized> SampleSource for &T {
@@ -48,6 +71,12 @@ impl<T: SampleSource + ?Sized> SampleSource for &T {
     }
     fn metadata(&self, index: usize) -> Result<Metadata> {
         (**self).metadata(index)
+    }
+    fn pending(&self, index: usize) -> Result<Option<PendingWindow>> {
+        (**self).pending(index)
+    }
+    fn sample_window(&self, index: usize, window: PendingWindow) -> Result<Sample> {
+        (**self).sample_window(index, window)
     }
 }
 
@@ -152,6 +181,33 @@ impl SampleSource for InMemorySource {
         check_index(index, self.entries.len())?;
         Ok(self.entries[index].metadata.clone())
     }
+
+    fn pending(&self, index: usize) -> Result<Option<PendingWindow>> {
+        check_index(index, self.entries.len())?;
+        let e = &self.entries[index];
+        Ok(Some(PendingWindow::new(e.waveform.ncols(), e.metadata.clone())))
+    }
+
+    fn sample_window(&self, index: usize, window: PendingWindow) -> Result<Sample> {
+        check_index(index, self.entries.len())?;
+        let e = &self.entries[index];
+        if window.source_range().1 + window.source_range().2 > e.waveform.ncols() {
+            return Err(AugmentError::WindowTooLong {
+                what: "pending window",
+                window: window.source_range().1 + window.source_range().2,
+                len: e.waveform.ncols(),
+            });
+        }
+        Ok(Sample {
+            waveform: window.read(e.waveform.view()),
+            sampling_rate: e.sampling_rate,
+            component_order: e.component_order.clone(),
+            metadata: window.metadata,
+            labels: Default::default(),
+            point_labels: Default::default(),
+            class_labels: Default::default(),
+        })
+    }
 }
 
 /// A source steered by a control table (SeisBench's `SteeredGenerator`): row `i` reads sample
@@ -194,5 +250,18 @@ impl<S: SampleSource> SampleSource for Steered<S> {
         let mut m = self.inner.metadata(i)?;
         m.set_number("start_sample", s).set_number("end_sample", e);
         Ok(m)
+    }
+    fn pending(&self, index: usize) -> Result<Option<PendingWindow>> {
+        check_index(index, self.rows.len())?;
+        let (i, s, e) = self.rows[index];
+        let mut w = self.inner.pending(i)?;
+        if let Some(w) = w.as_mut() {
+            w.metadata.set_number("start_sample", s).set_number("end_sample", e);
+        }
+        Ok(w)
+    }
+    fn sample_window(&self, index: usize, window: PendingWindow) -> Result<Sample> {
+        check_index(index, self.rows.len())?;
+        self.inner.sample_window(self.rows[index].0, window)
     }
 }

@@ -7,7 +7,8 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::{AugmentError, Result};
-use crate::sample::Sample;
+use crate::pending::PendingWindow;
+use crate::sample::{Metadata, Sample};
 use ndarray::{Array2, s};
 use rand::{Rng, RngExt};
 
@@ -25,8 +26,63 @@ pub enum WindowStrategy {
     Variable,
 }
 
+/// What window selections act on: a [`Sample`] or a [`PendingWindow`] not read yet.
+pub(crate) trait Windowed {
+    fn len(&self) -> usize;
+    fn metadata(&self) -> &Metadata;
+    fn metadata_mut(&mut self) -> &mut Metadata;
+    /// Keep positions `[a, b)` with `left`/`right` zeros around them (metadata untouched).
+    fn keep(&mut self, a: usize, b: usize, left: usize, right: usize);
+    /// Zero every position outside `[a, b)`.
+    fn zero_outside(&mut self, a: usize, b: usize);
+}
+
+impl Windowed for Sample {
+    fn len(&self) -> usize {
+        Sample::len(self)
+    }
+    fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+    fn metadata_mut(&mut self) -> &mut Metadata {
+        &mut self.metadata
+    }
+    fn keep(&mut self, a: usize, b: usize, left: usize, right: usize) {
+        narrow(&mut self.waveform, a, b, left, right);
+        for l in self.labels.values_mut() {
+            narrow(&mut l.data, a, b, left, right);
+        }
+    }
+    fn zero_outside(&mut self, a: usize, b: usize) {
+        self.waveform.slice_mut(s![.., ..a]).fill(0.0);
+        self.waveform.slice_mut(s![.., b..]).fill(0.0);
+    }
+}
+
+impl Windowed for PendingWindow {
+    fn len(&self) -> usize {
+        PendingWindow::len(self)
+    }
+    fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+    fn metadata_mut(&mut self) -> &mut Metadata {
+        &mut self.metadata
+    }
+    fn keep(&mut self, a: usize, b: usize, left: usize, right: usize) {
+        PendingWindow::keep(self, a, b, left, right);
+    }
+    fn zero_outside(&mut self, a: usize, b: usize) {
+        PendingWindow::zero_outside(self, a, b);
+    }
+}
+
 /// Cut `[p0, p0 + windowlen)` from the sample with SeisBench's `FixedWindow` semantics.
 pub fn cut_window(sample: &mut Sample, p0: i64, windowlen: usize, strategy: WindowStrategy) -> Result<()> {
+    cut(sample, p0, windowlen, strategy)
+}
+
+fn cut<W: Windowed>(sample: &mut W, p0: i64, windowlen: usize, strategy: WindowStrategy) -> Result<()> {
     let n = sample.len() as i64;
     let mut p0 = p0;
     let mut wl = windowlen as i64;
@@ -84,11 +140,8 @@ pub fn cut_window(sample: &mut Sample, p0: i64, windowlen: usize, strategy: Wind
     }
     let (a, b) = (p0 as usize, (p0 + wl) as usize);
     let (left, right) = (left as usize, right as usize);
-    narrow(&mut sample.waveform, a, b, left, right);
-    for l in sample.labels.values_mut() {
-        narrow(&mut l.data, a, b, left, right);
-    }
-    sample.metadata.shift_samples(-((p0 - offset) as f64));
+    sample.keep(a, b, left, right);
+    sample.metadata_mut().shift_samples(-((p0 - offset) as f64));
     Ok(())
 }
 
@@ -114,9 +167,9 @@ pub struct FixedWindow {
     pub strategy: WindowStrategy,
 }
 
-impl Augmentation for FixedWindow {
-    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
-        cut_window(sample, self.p0, self.windowlen, self.strategy)
+impl Select for FixedWindow {
+    fn select<W: Windowed>(&self, w: &mut W, _rng: &mut dyn Rng) -> Result<()> {
+        cut(w, self.p0, self.windowlen, self.strategy)
     }
 }
 
@@ -180,21 +233,25 @@ pub struct WindowAroundSample {
 impl WindowAroundSample {
     /// The window start this sample would get with `rng` (p0 before strategy adjustments).
     pub fn start(&self, sample: &Sample, rng: &mut dyn Rng) -> i64 {
-        let cand: Vec<f64> = self.metadata_keys.iter().filter_map(|k| sample.metadata.number(k)).collect();
-        let c = match (cand.len(), self.selection) {
+        self.start_from(&sample.metadata, rng)
+    }
+
+    fn start_from(&self, metadata: &Metadata, rng: &mut dyn Rng) -> i64 {
+        let available = || self.metadata_keys.iter().filter_map(|k| metadata.number(k));
+        let c = match (available().count(), self.selection) {
             (0, _) => return 0,
-            (_, Selection::First) => cand[0],
-            (m, Selection::Random) => cand[rng.random_range(0..m)],
+            (_, Selection::First) => available().next().unwrap_or(0.0),
+            (m, Selection::Random) => available().nth(rng.random_range(0..m)).unwrap_or(0.0),
         };
         // Python int() truncates towards zero.
         (c - self.samples_before as f64).trunc() as i64
     }
 }
 
-impl Augmentation for WindowAroundSample {
-    fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
-        let p0 = self.start(sample, rng);
-        cut_window(sample, p0, self.windowlen, self.strategy)
+impl Select for WindowAroundSample {
+    fn select<W: Windowed>(&self, w: &mut W, rng: &mut dyn Rng) -> Result<()> {
+        let p0 = self.start_from(w.metadata(), rng);
+        cut(w, p0, self.windowlen, self.strategy)
     }
 }
 
@@ -231,29 +288,32 @@ impl RandomWindow {
 
     /// Cut the window starting at `p0` (the deterministic part, after the draw).
     pub fn cut_at(&self, sample: &mut Sample, p0: i64) -> Result<()> {
+        self.cut_at_of(sample, p0)
+    }
+
+    fn cut_at_of<W: Windowed>(&self, sample: &mut W, p0: i64) -> Result<()> {
         let (low, high, lo, hi) = self.bounds(sample.len());
-        cut_window(sample, p0, self.windowlen, self.strategy)?;
+        cut(sample, p0, self.windowlen, self.strategy)?;
         if lo > hi && self.strategy == WindowStrategy::Pad {
             let len = sample.len() as i64;
             let zero_a = (low - p0).clamp(0, len) as usize;
             let zero_b = (high - p0).clamp(0, len) as usize;
-            sample.waveform.slice_mut(s![.., ..zero_a]).fill(0.0);
-            sample.waveform.slice_mut(s![.., zero_b..]).fill(0.0);
+            sample.zero_outside(zero_a, zero_b.max(zero_a));
         }
         Ok(())
     }
 }
 
-impl Augmentation for RandomWindow {
-    fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
+impl Select for RandomWindow {
+    fn select<W: Windowed>(&self, sample: &mut W, rng: &mut dyn Rng) -> Result<()> {
         let (low, high, lo, hi) = self.bounds(sample.len());
         if lo > hi {
             return match self.strategy {
                 WindowStrategy::Pad => {
                     let p0 = rng.random_range(hi..=lo);
-                    self.cut_at(sample, p0)
+                    self.cut_at_of(sample, p0)
                 }
-                WindowStrategy::Variable => cut_window(sample, low, (high - low).max(0) as usize, self.strategy),
+                WindowStrategy::Variable => cut(sample, low, (high - low).max(0) as usize, self.strategy),
                 _ => Err(AugmentError::WindowTooLong {
                     what: "random window",
                     window: self.windowlen,
@@ -262,7 +322,7 @@ impl Augmentation for RandomWindow {
             };
         }
         let p0 = rng.random_range(lo..=hi);
-        self.cut_at(sample, p0)
+        self.cut_at_of(sample, p0)
     }
 }
 
@@ -277,10 +337,10 @@ pub struct SteeredWindow {
     pub strategy: WindowStrategy,
 }
 
-impl Augmentation for SteeredWindow {
-    fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
+impl Select for SteeredWindow {
+    fn select<W: Windowed>(&self, sample: &mut W, _rng: &mut dyn Rng) -> Result<()> {
         let get = |k: &str| {
-            sample.metadata.number(k).ok_or_else(|| AugmentError::Metadata {
+            sample.metadata().number(k).ok_or_else(|| AugmentError::Metadata {
                 key: k.to_string(),
                 reason: "SteeredWindow needs the control start/end samples".into(),
             })
@@ -302,6 +362,26 @@ impl Augmentation for SteeredWindow {
             }
             p0.max(0)
         };
-        cut_window(sample, p0, wl as usize, self.strategy)
+        cut(sample, p0, wl as usize, self.strategy)
     }
 }
+
+/// A pure window selection, written once for samples and pending windows.
+trait Select {
+    fn select<W: Windowed>(&self, w: &mut W, rng: &mut dyn Rng) -> Result<()>;
+}
+
+macro_rules! window_augmentation {
+    ($($t:ty),*) => {$(
+        impl Augmentation for $t {
+            fn apply(&self, sample: &mut Sample, rng: &mut dyn Rng) -> Result<()> {
+                self.select(sample, rng)
+            }
+            fn apply_pending(&self, window: &mut PendingWindow, rng: &mut dyn Rng) -> Option<Result<()>> {
+                Some(self.select(window, rng))
+            }
+        }
+    )*};
+}
+
+window_augmentation!(FixedWindow, WindowAroundSample, RandomWindow, SteeredWindow);

@@ -60,6 +60,41 @@ pub fn demean_inplace(x: &mut [f64]) {
     x.iter_mut().for_each(|v| *v -= m);
 }
 
+/// Remove the mean in place, the mean summed as numpy does ([`pairwise_sum`]): faster than
+/// [`demean_inplace`] (independent partial sums) and rounding like `x - x.mean()` in numpy.
+pub fn demean_pairwise_inplace(x: &mut [f64]) {
+    if x.is_empty() {
+        return;
+    }
+    let m = pairwise_sum(x) / x.len() as f64;
+    x.iter_mut().for_each(|v| *v -= m);
+}
+
+/// numpy's pairwise summation (`np.add.reduce` over a contiguous run): 8 running partial sums in
+/// blocks of up to 128 values, halving longer runs at multiples of 8. Error O(log n · ε) and,
+/// unlike a running sum, not bound by the latency of one add per value.
+pub fn pairwise_sum(x: &[f64]) -> f64 {
+    let n = x.len();
+    if n < 8 {
+        return x.iter().fold(0.0, |s, v| s + v);
+    }
+    if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&x[..8]);
+        let body = n - n % 8;
+        for c in x[8..body].chunks_exact(8) {
+            for (a, v) in r.iter_mut().zip(c) {
+                *a += v;
+            }
+        }
+        let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        return x[body..].iter().fold(res, |s, v| s + v);
+    }
+    let half = n / 2;
+    let half = half - half % 8;
+    pairwise_sum(&x[..half]) + pairwise_sum(&x[half..])
+}
+
 /// Remove the least-squares line in place. The regressor is centred on the middle sample so
 /// the normal equations are well conditioned for long records.
 pub fn detrend_linear_inplace(x: &mut [f64]) {
@@ -81,5 +116,21 @@ pub fn detrend_linear_inplace(x: &mut [f64]) {
     let mean = sy / n as f64;
     for (i, v) in x.iter_mut().enumerate() {
         *v -= mean + slope * (i as f64 - c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sum_is_exact_on_integers_and_close_to_the_running_sum() {
+        for n in [0usize, 1, 7, 8, 9, 127, 128, 129, 1000, 3001] {
+            let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            assert_eq!(pairwise_sum(&x), (n * n.saturating_sub(1) / 2) as f64);
+            let y: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+            let naive: f64 = y.iter().sum();
+            assert!((pairwise_sum(&y) - naive).abs() < 1e-12);
+        }
     }
 }

@@ -52,20 +52,25 @@ impl Default for ProbabilisticLabeller {
     }
 }
 
-/// Fill `row` with the maximum of itself and the pick shape at `onset` (NaN onsets add nothing).
-fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f64) {
+/// Half the smallest positive float32: label values below it are 0 in a float32 batch.
+const F32_ZERO: f64 = 7.006_492_321_624_085e-46;
+
+/// Fill `row` with the maximum of itself and the pick shape at `onset` (NaN onsets add nothing);
+/// returns the range of samples it may have changed.
+fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f64) -> (usize, usize) {
     let n = row.len();
     if onset.is_nan() || n == 0 {
-        return;
+        return (0, 0);
     }
     match shape {
         LabelShape::Gaussian => {
-            // exp underflows to exactly 0 beyond ~38.6 σ; evaluate only where it does not.
-            let reach = sigma * (2.0f64 * 746.0).sqrt() + 1.0;
+            // Beyond √(−2 ln F32_ZERO)·σ ≈ 14.4 σ the gaussian rounds to 0 in the float32 batch:
+            // it is not evaluated there (the f64 labels differ from seisbench's by < 1e-45).
+            let reach = sigma * (-2.0 * F32_ZERO.ln()).sqrt() + 1.0;
             let a = (onset - reach).ceil().max(0.0).min(n as f64) as usize;
             let b = (onset + reach).floor().max(-1.0).min(n as f64 - 1.0) as i64;
             if (b as f64) < a as f64 {
-                return;
+                return (0, 0);
             }
             let inv = 1.0 / (2.0 * sigma * sigma);
             let b = b as usize;
@@ -74,9 +79,10 @@ fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f
                     let d = i as f64 - onset;
                     *r = r.max((-(d * d) * inv).exp());
                 }
-                return;
+                return (a, b + 1);
             };
             gaussian_block(&mut out[a..=b], a as f64 - onset, inv, sigma >= 1.0);
+            (a, b + 1)
         }
         LabelShape::Triangle => {
             for (i, r) in row.iter_mut().enumerate() {
@@ -87,6 +93,7 @@ fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f
                     if (0.0..=1.0).contains(&y1) { y1 } else { 0.0 } + if (0.0..1.0).contains(&y2) { y2 } else { 0.0 };
                 *r = r.max(v);
             }
+            (0, n)
         }
         LabelShape::Box => {
             for (i, r) in row.iter_mut().enumerate() {
@@ -95,6 +102,7 @@ fn add_pick(mut row: ArrayViewMut1<f64>, shape: LabelShape, onset: f64, sigma: f
                     *r = r.max(1.0);
                 }
             }
+            (0, n)
         }
     }
 }
@@ -141,30 +149,45 @@ impl ProbabilisticLabeller {
         let r = resolve(&self.label_columns, &sample.metadata, self.noise_column, self.model_labels.as_deref())?;
         let w = sample.len();
         let mut y = Array2::zeros((r.names.len(), w));
+        // Samples [lo, hi) may hold pick values; elsewhere every pick row is 0.
+        let (mut lo, mut hi) = (w, 0);
         for (col, row) in &r.columns {
             if let Some(onset) = sample.metadata.number(col) {
-                add_pick(y.row_mut(*row), self.shape, onset, self.sigma);
+                let (a, b) = add_pick(y.row_mut(*row), self.shape, onset, self.sigma);
+                if a < b {
+                    (lo, hi) = (lo.min(a), hi.max(b));
+                }
             }
         }
         if let Some(noise) = r.noise {
-            // Column sums over the pick rows (the noise row is still 0), then
-            // y /= max(1, Σ) and Noise = 1 − Σ y — row-wise so the loops vectorise.
-            let mut sum = vec![0.0; w];
-            for row in y.rows() {
-                sum.iter_mut().zip(row.iter()).for_each(|(s, v)| *s += v);
-            }
-            sum.iter_mut().for_each(|s| *s = s.max(1.0));
-            let mut total = vec![0.0; w];
-            for (i, mut row) in y.rows_mut().into_iter().enumerate() {
-                if i == noise {
-                    continue;
+            // Outside [lo, hi) no pick: Noise = 1. Inside, column sums over the pick rows (the
+            // noise row is still 0), then y /= max(1, Σ) and Noise = 1 − Σ y — row-wise so the
+            // loops vectorise.
+            if lo < hi {
+                let mut sum = vec![0.0; hi - lo];
+                for row in y.rows() {
+                    sum.iter_mut().zip(&row.as_slice().unwrap_or(&[])[lo..hi]).for_each(|(s, v)| *s += v);
                 }
-                row.iter_mut().zip(&sum).zip(total.iter_mut()).for_each(|((v, d), t)| {
-                    *v /= d;
-                    *t += *v;
-                });
+                sum.iter_mut().for_each(|s| *s = s.max(1.0));
+                let mut total = vec![0.0; hi - lo];
+                for (i, mut row) in y.rows_mut().into_iter().enumerate() {
+                    if i == noise {
+                        continue;
+                    }
+                    let v = &mut row.as_slice_mut().unwrap_or(&mut [])[lo..hi];
+                    v.iter_mut().zip(&sum).zip(total.iter_mut()).for_each(|((v, d), t)| {
+                        *v /= d;
+                        *t += *v;
+                    });
+                }
+                let v = &mut y.row_mut(noise).into_slice().unwrap_or(&mut [])[lo..hi];
+                v.iter_mut().zip(&total).for_each(|(v, t)| *v = 1.0 - t);
+            } else {
+                (lo, hi) = (0, 0);
             }
-            y.row_mut(noise).iter_mut().zip(&total).for_each(|(v, t)| *v = 1.0 - t);
+            let mut v = y.row_mut(noise);
+            v.slice_mut(ndarray::s![..lo]).fill(1.0);
+            v.slice_mut(ndarray::s![hi..]).fill(1.0);
         }
         Ok(Labels { names: r.names, data: y, noise: r.noise })
     }

@@ -103,6 +103,14 @@ impl<S: SampleSource> SampleSource for Subset<S> {
         check_index(index, self.indices.len())?;
         self.inner.metadata(self.indices[index])
     }
+    fn pending(&self, index: usize) -> Result<Option<crate::PendingWindow>> {
+        check_index(index, self.indices.len())?;
+        self.inner.pending(self.indices[index])
+    }
+    fn sample_window(&self, index: usize, window: crate::PendingWindow) -> Result<Sample> {
+        check_index(index, self.indices.len())?;
+        self.inner.sample_window(self.indices[index], window)
+    }
 }
 
 /// SMOTE (Chawla et al. 2002) on feature vectors (rows of `x`, classes `y`): every class is
