@@ -6,11 +6,16 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 use wavelet_scatter::ScatterError;
 use wavelet_scatter::learnable::{
-    Adam, LearnableScattering, MixtureDensity, Projection, SplineLayerSpec, SplineParams,
+    Adam, Correlation, LearnableScattering, MixtureDensity, Projection, SplineLayerSpec, SplineParams,
 };
 
 fn small_net(complex: bool) -> LearnableScattering {
+    small_net_with(complex, Correlation::Auto)
+}
+
+fn small_net_with(complex: bool, correlation: Correlation) -> LearnableScattering {
     LearnableScattering::params()
+        .correlation(correlation)
         .layer(SplineLayerSpec::new(2, 2, 5))
         .layer(SplineLayerSpec::new(2, 1, 5))
         .complex(complex)
@@ -63,8 +68,8 @@ fn unflat(template: &[SplineParams], v: &[f64]) -> Vec<SplineParams> {
         .collect()
 }
 
-fn check_gradient(complex: bool) {
-    let mut net = small_net(complex);
+fn check_gradient(complex: bool, correlation: Correlation) {
+    let mut net = small_net_with(complex, correlation);
     // move away from the symmetric initialisation so every parameter matters
     let mut rng = Pcg64::seed_from_u64(7);
     let start: Vec<f64> = flat(net.parameters()).iter().map(|v| v + 0.05 * (rng.random::<f64>() - 0.5)).collect();
@@ -96,12 +101,30 @@ fn check_gradient(complex: bool) {
 
 #[test]
 fn gradient_matches_finite_differences_real_mode() {
-    check_gradient(false);
+    check_gradient(false, Correlation::Direct);
+}
+
+#[test]
+fn gradient_matches_finite_differences_fft_correlation() {
+    check_gradient(false, Correlation::Fft);
+    check_gradient(true, Correlation::Fft);
+}
+
+#[test]
+fn direct_and_fft_correlation_agree() {
+    let x = patches(9, 2, 2, 128);
+    let a = small_net_with(false, Correlation::Direct).transform(x.view()).unwrap();
+    let b = small_net_with(false, Correlation::Fft).transform(x.view()).unwrap();
+    for (sa, sb) in a.iter().zip(&b) {
+        let peak = sa.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let worst = sa.iter().zip(sb.iter()).fold(0.0f64, |m, (u, v)| m.max((u - v).abs()));
+        assert!(worst <= 1e-12 * peak, "direct vs FFT: {worst:e} of peak {peak:e}");
+    }
 }
 
 #[test]
 fn gradient_matches_finite_differences_complex_mode() {
-    check_gradient(true);
+    check_gradient(true, Correlation::Direct);
 }
 
 #[test]

@@ -43,6 +43,7 @@ mod network;
 mod spline;
 
 pub use adam::Adam;
+pub use layer::Correlation;
 pub use loss::{MixtureDensity, Projection};
 pub use network::{LearnableParams, LearnableScattering};
 pub use spline::{KernelCache, SplineBank, SplineLayerSpec, SplineParams};

@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayD, ArrayView3, IxDyn};
 use num_complex::Complex64;
 
-use super::layer::{self, LayerGeometry};
+use super::layer::{self, Correlation, LayerGeometry};
 use super::loss::{MixtureDensity, Projection};
 use super::spline::{KernelCache, SplineBank, SplineLayerSpec, SplineParams};
 use crate::error::{Result, ScatterError};
@@ -20,6 +20,7 @@ pub struct LearnableParams {
     pooling: usize,
     eps_norm: f64,
     eps_log: f64,
+    correlation: Correlation,
 }
 
 impl Default for LearnableParams {
@@ -31,6 +32,7 @@ impl Default for LearnableParams {
             pooling: 1024,
             eps_norm: 1e-3,
             eps_log: 1e-4,
+            correlation: Correlation::Auto,
         }
     }
 }
@@ -71,6 +73,13 @@ impl LearnableParams {
     /// `eps_log` of the features `ln(· + eps_log)` (default 1e-4).
     pub fn eps_log(mut self, e: f64) -> Self {
         self.eps_log = e;
+        self
+    }
+
+    /// How the layers evaluate their correlations (default [`Correlation::Auto`]: direct sums for
+    /// short kernels, FFTs for long ones).
+    pub fn correlation(mut self, c: Correlation) -> Self {
+        self.correlation = c;
         self
     }
 
@@ -115,7 +124,8 @@ impl LearnableParams {
         for spec in &self.layers {
             let bank = SplineBank::new(*spec, self.complex)?;
             pool /= self.decimation;
-            let g = LayerGeometry::new(n, bank.kernel_len(), self.decimation, pool);
+            let g =
+                LayerGeometry::planned(n, bank.kernel_len(), self.decimation, pool, spec.filters(), self.correlation);
             n = g.out;
             geoms.push(g);
             banks.push(bank);
