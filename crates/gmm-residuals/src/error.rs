@@ -94,6 +94,16 @@ pub enum ResidualsError {
     /// A flatfile could not be read or parsed.
     #[error("flatfile: {0}")]
     Flatfile(String),
+    /// A flatfile cell that should hold a number does not (empty cells are missing values).
+    #[error("flatfile record {record}, column {column:?}: {text:?} is not a number")]
+    InvalidCell {
+        /// Record (0-based data row).
+        record: usize,
+        /// Column header.
+        column: String,
+        /// The cell's text.
+        text: String,
+    },
     /// A flatfile lacks a required column.
     #[error("flatfile: missing column {column:?} ({why})")]
     MissingColumn {

@@ -135,9 +135,19 @@ pub struct Flatfile {
     pub observations: Vec<Vec<f64>>,
 }
 
-fn parse_num(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("nan") { None } else { t.parse::<f64>().ok() }
+/// A numeric cell: empty or "nan" is a missing value (NaN); anything else must parse, so a
+/// malformed cell is reported (record, column, text) instead of silently becoming missing.
+fn parse_cell(rec: &csv::StringRecord, c: Option<usize>, record: usize, headers: &[String]) -> Result<f64> {
+    let Some(c) = c else { return Ok(f64::NAN) };
+    let t = rec.get(c).unwrap_or("").trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("nan") {
+        return Ok(f64::NAN);
+    }
+    t.parse::<f64>().map_err(|_| ResidualsError::InvalidCell {
+        record,
+        column: headers.get(c).cloned().unwrap_or_default(),
+        text: t.to_string(),
+    })
 }
 
 /// Parse an intensity suffix: "pga", "pgv", "t1_000" → SA(1.0).
@@ -253,11 +263,11 @@ impl Flatfile {
         };
         for (line, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| ResidualsError::Flatfile(format!("record {line}: {e}")))?;
-            let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).and_then(parse_num).unwrap_or(f64::NAN);
+            let get = |c: Option<usize>| parse_cell(&rec, c, line, &headers);
             let text = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
             ff.event_id.push(text(Some(c_event)));
             ff.station_id.push(format!("{}.{}.{}", text(c_net), text(Some(c_station)), text(c_loc)));
-            let (mw, ms, ml) = (get(c_mw), get(c_ms), get(c_ml));
+            let (mw, ms, ml) = (get(c_mw)?, get(c_ms)?, get(c_ml)?);
             let (m, src) = if mw.is_finite() {
                 (mw, MagnitudeSource::Mw)
             } else if let Some(v) = Some(ms).filter(|v| v.is_finite()).and_then(|v| mw_from_ms(v).ok()) {
@@ -269,7 +279,10 @@ impl Flatfile {
             };
             ff.mag.push(m);
             ff.mag_source.push(src);
-            let v: Vec<f64> = cols.iter().map(|&c| get(c)).collect();
+            let mut v = [0.0; 12];
+            for (x, &c) in v.iter_mut().zip(&cols) {
+                *x = get(c)?;
+            }
             ff.ev_latitude.push(v[0]);
             ff.ev_longitude.push(v[1]);
             ff.ev_depth_km.push(v[2]);
@@ -286,7 +299,7 @@ impl Flatfile {
             ff.vs30measured.push(text(c_meas).eq_ignore_ascii_case("measured"));
             for (k, (imt, idx)) in imt_cols.iter().enumerate() {
                 let raw =
-                    if idx.len() == 2 { (get(Some(idx[0])) * get(Some(idx[1]))).sqrt() } else { get(Some(idx[0])) };
+                    if idx.len() == 2 { (get(Some(idx[0]))? * get(Some(idx[1]))?).sqrt() } else { get(Some(idx[0]))? };
                 let val = if imt.is_acceleration() { raw * to_g } else { raw };
                 // non-positive amplitudes cannot be log-transformed: treat as missing
                 ff.observations[k].push(if val > 0.0 { val } else { f64::NAN });
