@@ -1,6 +1,11 @@
 //! seisbench-io: reading traces from a SeisBench dataset like the one of issue 3 (200 traces of
 //! 3 × 6000 float32 samples at 100 Hz, no cache). Each case reports time per trace, as
-//! `xtask/golden/seisbench-io/bench_ref.py` does for seisbench.
+//! `xtask/golden/seisbench-io/bench_ref.py` does for seisbench (same case names):
+//! - `get_waveforms_by_index`: one trace per call;
+//! - `get_waveforms_batch`: all 200 traces in one call (a fresh 200 × 3 × 6000 f64 array);
+//! - `get_waveforms_batch_f32`: the same as f32, the dtype seisbench returns (same reference);
+//! - `get_waveforms_resampled_50hz`: one trace per call, decimated to 50 Hz;
+//! - `get_waveforms_batch_into` (Rust only): the batch into one reused buffer.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
@@ -55,6 +60,35 @@ fn bench(c: &mut Criterion) {
             let t = Instant::now();
             for _ in 0..iters {
                 black_box(ds.get_waveforms_batch(&all, &opts).expect("read batch"));
+            }
+            t.elapsed() / N as u32
+        })
+    });
+    // the same batch as f32, the dtype seisbench returns for this float32 dataset
+    group.bench_function("get_waveforms_batch_f32", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).expect("read batch"));
+            }
+            t.elapsed() / N as u32
+        })
+    });
+    group.bench_function("get_waveforms_resampled_50hz", |b| {
+        let opts = WaveformOptions::resampled(50.0);
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % N;
+            black_box(ds.get_waveforms(i, &opts).expect("read"))
+        })
+    });
+    group.bench_function("get_waveforms_batch_into", |b| {
+        let mut buf = ndarray::Array3::<f64>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).expect("read batch");
+                black_box(&buf);
             }
             t.elapsed() / N as u32
         })

@@ -71,25 +71,58 @@ impl Elem {
     }
 }
 
+/// Element types the waveform getters return: `f64` (the default) or `f32` (what seisbench
+/// returns for float32 datasets, half the memory). Sealed.
+pub trait SampleType: Copy + Default + Send + Sync + 'static + private::Sealed {
+    /// From a computed (`f64`) value; `f32` rounds like numpy's `astype(float32)`.
+    fn from_f64(x: f64) -> Self;
+    /// From a stored `f32` (exact for both types).
+    fn from_f32(x: f32) -> Self;
+}
+
+impl SampleType for f64 {
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+    fn from_f32(x: f32) -> Self {
+        f64::from(x)
+    }
+}
+
+impl SampleType for f32 {
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+    fn from_f32(x: f32) -> Self {
+        x
+    }
+}
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
+}
+
 /// Decode `bytes` (elements of `elem` in the given byte order) into `out`.
-fn decode(bytes: &[u8], elem: Elem, little: bool, out: &mut [f64]) {
+fn decode<T: SampleType>(bytes: &[u8], elem: Elem, little: bool, out: &mut [T]) {
     // fixed-size chunks and a branch-free loop body, so the conversion vectorises
     macro_rules! run {
-        ($t:ty, $n:literal) => {{
+        ($t:ty, $n:literal, $conv:expr) => {{
             let (chunks, _) = bytes.as_chunks::<$n>();
             let it = chunks.iter().zip(out.iter_mut());
             if little {
-                it.for_each(|(b, o)| *o = f64::from(<$t>::from_le_bytes(*b)));
+                it.for_each(|(b, o)| *o = $conv(<$t>::from_le_bytes(*b)));
             } else {
-                it.for_each(|(b, o)| *o = f64::from(<$t>::from_be_bytes(*b)));
+                it.for_each(|(b, o)| *o = $conv(<$t>::from_be_bytes(*b)));
             }
         }};
     }
     match elem {
-        Elem::F32 => run!(f32, 4),
-        Elem::F64 => run!(f64, 8),
-        Elem::I16 => run!(i16, 2),
-        Elem::I32 => run!(i32, 4),
+        Elem::F32 => run!(f32, 4, T::from_f32),
+        Elem::F64 => run!(f64, 8, T::from_f64),
+        Elem::I16 => run!(i16, 2, |x: i16| T::from_f32(f32::from(x))),
+        Elem::I32 => run!(i32, 4, |x: i32| T::from_f64(f64::from(x))),
     }
 }
 
@@ -106,7 +139,7 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     /// Decode the run into `out` (of the run's length).
-    pub(crate) fn decode_into(&self, out: &mut [f64]) {
+    pub(crate) fn decode_into<T: SampleType>(&self, out: &mut [T]) {
         let es = self.elem.size();
         if self.step == 1 {
             let a = self.first * es;

@@ -7,7 +7,7 @@
 //! file size. A dataset handle is cheap to clone and to filter (subsets share the open files and
 //! the cache) and is `Send + Sync`: batches are read in parallel.
 
-use crate::block::Block;
+use crate::block::{Block, SampleType};
 use crate::cache::TraceCache;
 use crate::data_format::DataFormat;
 use crate::metadata::{ColumnType, Metadata, Row, Value};
@@ -696,13 +696,13 @@ impl WaveformDataset {
     /// Write stored trace `row`, channels mapped by `map`, into `out` (`map.len()` × samples).
     /// Uncached traces of directly read blocks are decoded from the file bytes straight into
     /// `out`: the read path's only pass over the samples.
-    fn fill_stored(&self, row: usize, map: &[Option<usize>], mut out: ArrayViewMut2<f64>) -> Result<()> {
+    fn fill_stored<T: SampleType>(&self, row: usize, map: &[Option<usize>], mut out: ArrayViewMut2<T>) -> Result<()> {
         if self.shared.cache.capacity() == 0 && !self.is_wc() {
             let (block, sel, _) = self.locate(row)?;
             // runs are the stored channels only when the samples are the last, kept dimension
             let channels_are_runs = sel.last().is_some_and(|r| r.keep);
             for (o, _) in map.iter().enumerate().filter(|(_, m)| m.is_none()) {
-                out.row_mut(o).fill(0.0);
+                out.row_mut(o).fill(T::default());
             }
             let direct = channels_are_runs
                 && block.read_runs(&sel, |k, run| {
@@ -711,7 +711,7 @@ impl WaveformDataset {
                         match dst.as_slice_mut() {
                             Some(d) => run.decode_into(d),
                             None => {
-                                let mut tmp = vec![0.0; dst.len()];
+                                let mut tmp = vec![T::default(); dst.len()];
                                 run.decode_into(&mut tmp);
                                 dst.assign(&ndarray::ArrayView1::from(&tmp));
                             }
@@ -747,8 +747,15 @@ impl WaveformDataset {
     /// (seisbench's `get_waveforms(list)`). Traces are read in parallel, each decoded straight
     /// into its slot of the result.
     pub fn get_waveforms_batch(&self, idx: &[usize], opts: &WaveformOptions) -> Result<Array3<f64>> {
+        self.get_waveforms_batch_as(idx, opts)
+    }
+
+    /// [`get_waveforms_batch`](Self::get_waveforms_batch) with samples of type `T`: `f32` is
+    /// what seisbench returns for float32 datasets (stored values exactly; resampled values
+    /// computed in `f64`, then rounded) in half the memory.
+    pub fn get_waveforms_batch_as<T: SampleType>(&self, idx: &[usize], opts: &WaveformOptions) -> Result<Array3<T>> {
         let plan = self.plan_batch(idx, opts)?;
-        let mut out = Array3::zeros(plan.dim);
+        let mut out = Array3::from_elem(plan.dim, T::default());
         self.read_batch(&plan, out.view_mut())?;
         Ok(out)
     }
@@ -764,11 +771,11 @@ impl WaveformDataset {
     /// [`batch_dim`](Self::batch_dim) (padding included, every element is written). Reusing
     /// one buffer across batches avoids allocating and page-faulting a fresh array per batch,
     /// which costs as much as the read itself.
-    pub fn get_waveforms_batch_into(
+    pub fn get_waveforms_batch_into<T: SampleType>(
         &self,
         idx: &[usize],
         opts: &WaveformOptions,
-        out: ArrayViewMut3<f64>,
+        out: ArrayViewMut3<T>,
     ) -> Result<()> {
         let plan = self.plan_batch(idx, opts)?;
         if out.dim() != plan.dim {
@@ -812,7 +819,7 @@ impl WaveformDataset {
         Ok(BatchPlan { dim: (rows.len(), c, w), rows, maps, target })
     }
 
-    fn read_batch(&self, plan: &BatchPlan, mut out: ArrayViewMut3<f64>) -> Result<()> {
+    fn read_batch<T: SampleType>(&self, plan: &BatchPlan, mut out: ArrayViewMut3<T>) -> Result<()> {
         out.axis_iter_mut(Axis(0)).into_par_iter().zip(plan.rows.par_iter().zip(&plan.maps)).try_for_each(
             |(mut o, (&r, (map, w)))| {
                 let (c, w) = (map.len(), *w);
@@ -827,12 +834,12 @@ impl WaveformDataset {
                                 got: format!("{:?}", wf.dim()),
                             });
                         }
-                        o.slice_mut(s![..c, ..w]).assign(&wf);
+                        o.slice_mut(s![..c, ..w]).zip_mut_with(&wf, |d, &x| *d = T::from_f64(x));
                     }
                 }
                 // padding (the buffer may be reused)
-                o.slice_mut(s![.., w..]).fill(0.0);
-                o.slice_mut(s![c.., ..w]).fill(0.0);
+                o.slice_mut(s![.., w..]).fill(T::default());
+                o.slice_mut(s![c.., ..w]).fill(T::default());
                 Ok(())
             },
         )
@@ -899,13 +906,13 @@ thread_local! {
     static DECODED: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Copy the stored channels of `wf` into `out` following `map` (rows mapped to `None` stay as
-/// they are: zeros in a fresh array). `out` has `map.len()` rows and `wf.ncols()` columns.
-fn fill(map: &[Option<usize>], wf: ArrayView2<f64>, mut out: ArrayViewMut2<f64>) {
+/// Copy the stored channels of `wf` into `out` following `map` (rows mapped to `None` are
+/// zeroed). `out` has `map.len()` rows and `wf.ncols()` columns.
+fn fill<T: SampleType>(map: &[Option<usize>], wf: ArrayView2<f64>, mut out: ArrayViewMut2<T>) {
     for (mut o, m) in out.outer_iter_mut().zip(map) {
         match *m {
-            Some(r) => o.assign(&wf.row(r)),
-            None => o.fill(0.0),
+            Some(r) => o.zip_mut_with(&wf.row(r), |d, &x| *d = T::from_f64(x)),
+            None => o.fill(T::default()),
         }
     }
 }

@@ -47,6 +47,7 @@ pub mod sac;
 pub mod trace_name;
 pub mod writer;
 
+pub use block::SampleType;
 pub use data_format::DataFormat;
 pub use dataset::{DatasetOptions, MissingComponents, Sample, WaveformDataset, WaveformOptions, available_chunks};
 pub use error::{IoError, Result};

@@ -218,11 +218,23 @@ fn batch_into_a_reused_buffer_matches_fresh_batches() {
             ds.get_waveforms_batch_into(&batch, &wo, buf.view_mut()).unwrap();
             assert_eq!(buf, want, "{name}");
             assert_eq!(ds.get_waveforms_batch(&batch, &wo).unwrap(), want, "{name}");
-            let mut wrong = ndarray::Array3::zeros((dim.0, dim.1, dim.2 + 1));
+            let mut wrong = ndarray::Array3::<f64>::zeros((dim.0, dim.1, dim.2 + 1));
             assert!(matches!(
                 ds.get_waveforms_batch_into(&batch, &wo, wrong.view_mut()),
                 Err(IoError::ShapeMismatch { .. })
             ));
+        }
+        // f32 output: the stored float32 values exactly, as seisbench returns them
+        for layout_opts in [DatasetOptions::default(), DatasetOptions::default().cache_bytes(1 << 20)] {
+            let ds = open(name, layout_opts);
+            for wo in [WaveformOptions::default(), WaveformOptions::resampled(50.0)] {
+                let b64 = ds.get_waveforms_batch(&batch, &wo).unwrap();
+                let b32 = ds.get_waveforms_batch_as::<f32>(&batch, &wo).unwrap();
+                assert_eq!(b32, b64.mapv(|x| x as f32), "{name} f32 batch");
+                let mut buf = ndarray::Array3::from_elem(b32.dim(), f32::NAN);
+                ds.get_waveforms_batch_into(&batch, &wo, buf.view_mut()).unwrap();
+                assert_eq!(buf, b32, "{name} f32 batch into");
+            }
         }
         // resampled and reordered batches agree with the per-trace getter
         let ds = open(name, DatasetOptions::default().component_order("ENZ"));

@@ -36,6 +36,15 @@ fn timing_get_waveforms() {
         by_index.push(t.elapsed().as_secs_f64() / n as f64);
         by_index_cpu.push((thread_cpu() - c) / n as f64);
     }
+    let mut resampled_cpu = Vec::new();
+    let r50 = WaveformOptions::resampled(50.0);
+    for _ in 0..3 {
+        let c = thread_cpu();
+        for i in 0..n {
+            std::hint::black_box(ds.get_waveforms(i, &r50).unwrap());
+        }
+        resampled_cpu.push((thread_cpu() - c) / n as f64);
+    }
     let all: Vec<usize> = (0..n).collect();
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let (mut batch, mut batch_cpu1) = (Vec::new(), Vec::new());
@@ -51,12 +60,20 @@ fn timing_get_waveforms() {
         }));
     }
     // the same batch into one reused buffer (no fresh allocation per batch)
-    let mut buf = ndarray::Array3::zeros(ds.batch_dim(&all, &opts).unwrap());
+    let mut buf = ndarray::Array3::<f64>::zeros(ds.batch_dim(&all, &opts).unwrap());
     let mut into_cpu1 = Vec::new();
     for _ in 0..7 {
         into_cpu1.push(one.install(|| {
             let c = thread_cpu();
             ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).unwrap();
+            (thread_cpu() - c) / n as f64
+        }));
+    }
+    let mut f32_cpu1 = Vec::new();
+    for _ in 0..7 {
+        f32_cpu1.push(one.install(|| {
+            let c = thread_cpu();
+            std::hint::black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).unwrap());
             (thread_cpu() - c) / n as f64
         }));
     }
@@ -75,6 +92,8 @@ fn timing_get_waveforms() {
         med(&mut batch_cpu1)
     );
     println!("thread CPU, batch into a reused buffer on 1 thread: {:e}", med(&mut into_cpu1));
+    println!("thread CPU, f32 batch on 1 thread: {:e}", med(&mut f32_cpu1));
+    println!("thread CPU, by index resampled to 50 Hz: {:e}", med(&mut resampled_cpu));
     std::fs::remove_dir_all(&dir).ok();
 }
 
