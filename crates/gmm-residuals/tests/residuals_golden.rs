@@ -143,10 +143,8 @@ fn crossed_mixed_effects_match_statsmodels() {
         let fit = fit_crossed(&r, &d.event, &d.station, method).unwrap();
         let m = &meta["mixed"][key];
         let want = |n: &str| m[n].as_f64().unwrap();
-        if method == Method::Ml {
-            // statsmodels' ML log-likelihood is the full Gaussian log-likelihood
-            assert!((fit.log_likelihood - want("llf")).abs() < 1e-6, "llf {} vs {}", fit.log_likelihood, want("llf"));
-        }
+        // statsmodels' llf: the full Gaussian log-likelihood (ML) or the restricted one (REML)
+        assert!((fit.log_likelihood - want("llf")).abs() < 1e-6, "{key} llf {} vs {}", fit.log_likelihood, want("llf"));
         for (k, n) in ["tau2", "phi_s2s2", "phi_ss2"].iter().enumerate() {
             let rel = (fit.variances[k] - want(n)).abs() / want(n);
             assert!(rel < 1e-4, "{key} {n}: {} vs {}", fit.variances[k], want(n));
