@@ -4,7 +4,7 @@
 use super::design::{Band, butter_sos};
 use crate::validate::{check_finite, finite_copy};
 use crate::{CoreError, Result, Trace};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, s};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -261,8 +261,8 @@ impl SosFilter {
     }
 
     /// [`SosFilter::filtfilt_inplace`] of every row of `x` (channels × samples), with the same
-    /// result per row bit for bit, four rows at a time in interleaved lanes so the independent
-    /// recursions overlap (and vectorise) instead of running one after another.
+    /// result per row bit for bit, up to four rows at a time in interleaved lanes so the
+    /// independent recursions overlap instead of running one after another.
     pub fn filtfilt_rows_inplace(
         &self,
         mut x: ArrayViewMut2<f64>,
@@ -280,43 +280,67 @@ impl SosFilter {
         if n <= edge {
             return Err(CoreError::WindowTooLong { what: "zero-phase filter padding (padlen)", window: edge, len: n });
         }
-        let buf = &mut work.lanes;
-        let total = n + 2 * edge;
-        for mut rows in x.axis_chunks_iter_mut(Axis(0), LANES) {
-            buf.clear();
-            buf.resize(total, [0.0; LANES]);
-            for (l, row) in rows.rows().into_iter().enumerate() {
-                let (first, last) = (row[0], row[n - 1]);
-                for i in 1..=edge {
-                    let (lv, rv) = match padtype {
-                        PadType::Odd => (2.0 * first - row[i], 2.0 * last - row[n - 1 - i]),
-                        PadType::Even => (row[i], row[n - 1 - i]),
-                        PadType::Constant | PadType::None => (first, last),
-                    };
-                    buf[edge - i][l] = lv;
-                    buf[edge + n - 1 + i][l] = rv;
-                }
-                for (b, v) in buf[edge..edge + n].iter_mut().zip(row.iter()) {
-                    b[l] = *v;
-                }
+        // Up to four rows share a pass; as many lanes as rows, so none is wasted.
+        let mut r0 = 0;
+        while r0 < x.nrows() {
+            let k = (x.nrows() - r0).min(4);
+            let rows = x.slice_mut(s![r0..r0 + k, ..]);
+            let buf = &mut work.lanes;
+            match k {
+                1 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.one),
+                2 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.two),
+                3 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.three),
+                _ => self.filtfilt_lanes(rows, padtype, edge, &mut buf.four),
             }
-            let start = buf[0];
-            self.run_lanes(start, &mut buf[..], false);
-            let end = buf[total - 1];
-            self.run_lanes(end, &mut buf[edge..], true);
-            for (l, mut row) in rows.rows_mut().into_iter().enumerate() {
-                for (v, b) in row.iter_mut().zip(&buf[edge..edge + n]) {
-                    *v = b[l];
-                }
-            }
+            r0 += k;
         }
         Ok(())
+    }
+
+    /// Zero-phase filtering of the `L` rows of `rows` interleaved in `buf` (pads included).
+    fn filtfilt_lanes<const L: usize>(
+        &self,
+        mut rows: ArrayViewMut2<f64>,
+        padtype: PadType,
+        edge: usize,
+        buf: &mut Vec<[f64; L]>,
+    ) {
+        let n = rows.ncols();
+        let total = n + 2 * edge;
+        buf.clear();
+        buf.resize(total, [0.0; L]);
+        for (l, row) in rows.rows().into_iter().enumerate() {
+            let (first, last) = (row[0], row[n - 1]);
+            for i in 1..=edge {
+                let (lv, rv) = match padtype {
+                    PadType::Odd => (2.0 * first - row[i], 2.0 * last - row[n - 1 - i]),
+                    PadType::Even => (row[i], row[n - 1 - i]),
+                    PadType::Constant | PadType::None => (first, last),
+                };
+                buf[edge - i][l] = lv;
+                buf[edge + n - 1 + i][l] = rv;
+            }
+            match row.as_slice() {
+                Some(r) => buf[edge..edge + n].iter_mut().zip(r).for_each(|(b, v)| b[l] = *v),
+                None => buf[edge..edge + n].iter_mut().zip(row.iter()).for_each(|(b, v)| b[l] = *v),
+            }
+        }
+        let start = buf[0];
+        self.run_lanes(start, &mut buf[..], false);
+        let end = buf[total - 1];
+        self.run_lanes(end, &mut buf[edge..], true);
+        for (l, mut row) in rows.rows_mut().into_iter().enumerate() {
+            match row.as_slice_mut() {
+                Some(r) => r.iter_mut().zip(&buf[edge..edge + n]).for_each(|(v, b)| *v = b[l]),
+                None => row.iter_mut().zip(&buf[edge..edge + n]).for_each(|(v, b)| *v = b[l]),
+            }
+        }
     }
 
     /// The cascade over interleaved lanes from steady state at `level`, section by section (each
     /// section's recursion over all samples, so its state and coefficients stay in registers);
     /// the result equals the sample-outer order of [`SosFilter::sosfilt_inplace`] exactly.
-    fn run_lanes(&self, level: [f64; LANES], x: &mut [[f64; LANES]], reverse: bool) {
+    fn run_lanes<const L: usize>(&self, level: [f64; L], x: &mut [[f64; L]], reverse: bool) {
         for (s, zi) in self.sections.iter().zip(&self.zi) {
             let z = [level.map(|v| zi[0] * v), level.map(|v| zi[1] * v)];
             if reverse {
@@ -357,24 +381,28 @@ pub struct FiltfiltWork {
     left: Vec<f64>,
     right: Vec<f64>,
     state: Vec<[f64; 2]>,
-    lanes: Vec<[f64; LANES]>,
+    lanes: Lanes,
 }
 
-/// Rows filtered together by [`SosFilter::filtfilt_rows_inplace`].
-const LANES: usize = 4;
+/// Interleaved rows of [`SosFilter::filtfilt_rows_inplace`], one buffer per lane count.
+#[derive(Debug, Clone, Default)]
+struct Lanes {
+    one: Vec<[f64; 1]>,
+    two: Vec<[f64; 2]>,
+    three: Vec<[f64; 3]>,
+    four: Vec<[f64; 4]>,
+}
 
 /// One section over interleaved lanes from state `z` (the operations of [`step`], per lane).
-fn section_lanes<'a, I: Iterator<Item = &'a mut [f64; LANES]>>(s: &[f64; 6], z: [[f64; LANES]; 2], x: I) {
+fn section_lanes<'a, const L: usize, I: Iterator<Item = &'a mut [f64; L]>>(s: &[f64; 6], z: [[f64; L]; 2], x: I) {
     let [b0, b1, b2, _, a1, a2] = *s;
     let [mut z0, mut z1] = z;
     for v in x {
         let xv = *v;
-        let mut y = [0.0; LANES];
-        for l in 0..LANES {
-            y[l] = b0 * xv[l] + z0[l];
-            z0[l] = b1 * xv[l] - a1 * y[l] + z1[l];
-            z1[l] = b2 * xv[l] - a2 * y[l];
-        }
+        // Isomorphic statements grouped across lanes, so they can share vector instructions.
+        let y: [f64; L] = std::array::from_fn(|l| b0 * xv[l] + z0[l]);
+        z0 = std::array::from_fn(|l| b1 * xv[l] - a1 * y[l] + z1[l]);
+        z1 = std::array::from_fn(|l| b2 * xv[l] - a2 * y[l]);
         *v = y;
     }
 }
