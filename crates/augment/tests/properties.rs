@@ -217,6 +217,17 @@ fn same_seed_same_sample_other_epoch_other_draw() {
     let batch1 = pool.install(|| generator.batch(3, &[0, 2, 5]).unwrap());
     assert_eq!(batch.waveforms, batch1.waveforms);
     assert_eq!(batch.labels["y"], batch1.labels["y"]);
+    // a reused batch (other size, other contents before) ends equal to a fresh one
+    let mut reused = generator.batch(9, &[1, 4]).unwrap();
+    reused.waveforms.fill(7.0);
+    generator.batch_into(3, &[0, 2, 5], &mut reused).unwrap();
+    assert_eq!(reused.waveforms, batch.waveforms);
+    assert_eq!(reused.labels, batch.labels);
+    assert_eq!(reused.metadata, batch.metadata);
+    let mut same_shape = generator.batch(8, &[5, 4, 3]).unwrap();
+    generator.batch_into(3, &[0, 2, 5], &mut same_shape).unwrap();
+    assert_eq!(same_shape.waveforms, batch.waveforms);
+    assert_eq!(same_shape.labels, batch.labels);
     // epoch order is a seeded permutation
     let o = generator.epoch_order(1, true);
     let mut sorted = o.clone();
@@ -231,4 +242,64 @@ fn source_sample_is_a_fresh_copy() {
     let mut a = src.sample(0).unwrap();
     a.waveform.fill(0.0);
     assert_ne!(src.sample(0).unwrap().waveform, a.waveform);
+}
+
+/// A source without windowed reads (the generator reads full samples, then cuts).
+struct FullReads(InMemorySource);
+
+impl SampleSource for FullReads {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn sample(&self, index: usize) -> augment::Result<Sample> {
+        self.0.sample(index)
+    }
+}
+
+fn strategy_of(k: u8) -> WindowStrategy {
+    [WindowStrategy::Pad, WindowStrategy::Variable, WindowStrategy::Move, WindowStrategy::Fail][k as usize % 4]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Leading windows planned on a pending window (only the kept samples read) give exactly the
+    /// sample the same windows give on the fully read trace, and draw the same random numbers.
+    #[test]
+    fn pending_windows_equal_windows_on_the_full_trace(
+        seed in 0u64..1000, n in 50usize..1500, p in 0.0f64..1.0, ps in 0.0f64..1.0,
+        p0 in -300i64..1600, wl in 1usize..1800, before in 0i64..600, around_len in 1usize..1600,
+        low in -100i64..400, high in 100i64..1600, rl in 1usize..1200, k1 in 0u8..4, k2 in 0u8..4, k3 in 0u8..4,
+    ) {
+        let pick = p * (n - 1) as f64;
+        let s_pick = (pick + ps * (n - 1) as f64).min((n - 1) as f64);
+        let full = synthetic(seed, n, pick.floor(), s_pick.floor());
+        let mut src = InMemorySource::new();
+        src.push_sample(&full).unwrap();
+        let build = |g: Generator<_>| {
+            g.with(augment::FixedWindow { p0, windowlen: wl, strategy: strategy_of(k1) })
+                .with(augment::WindowAroundSample {
+                    metadata_keys: vec![P.into(), S.into()],
+                    samples_before: before,
+                    selection: augment::Selection::Random,
+                    windowlen: around_len,
+                    strategy: strategy_of(k2),
+                })
+                .with(RandomWindow { low: Some(low), high: Some(high), windowlen: rl, strategy: strategy_of(k3) })
+                .with(ProbabilisticLabeller::default())
+        };
+        let src: Arc<dyn SampleSource> = Arc::new(src);
+        let lazy = build(Generator::new(src, seed).unwrap());
+        let mut copy = InMemorySource::new();
+        copy.push_sample(&full).unwrap();
+        let copy: Arc<dyn SampleSource> = Arc::new(FullReads(copy));
+        let eager = build(Generator::new(copy, seed).unwrap());
+        let a = lazy.sample(3, 0);
+        let b = eager.sample(3, 0);
+        match (a, b) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "lazy {:?} vs eager {:?}", a.map(|s| s.len()), b.map(|s| s.len())),
+        }
+    }
 }
