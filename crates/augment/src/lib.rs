@@ -58,6 +58,7 @@ pub mod labels;
 mod noise;
 mod normalize;
 mod pending;
+mod real_noise;
 mod rng;
 mod rotation;
 mod sample;
@@ -80,6 +81,7 @@ pub use labels::{
 pub use noise::GaussianNoise;
 pub use normalize::{AmpNorm, NormAxis, Normalize};
 pub use pending::PendingWindow;
+pub use real_noise::RealNoise;
 pub use rng::{SampleRng, sample_rng};
 pub use rotation::{RandomArrayRotation, RotateHorizontalComponents};
 pub use sample::{Labels, MetaValue, Metadata, Sample};

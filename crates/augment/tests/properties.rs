@@ -303,3 +303,59 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// RealNoise adds the demeaned, peak-normalised record scaled to U(scale) × max|x − mean(x)|.
+    #[test]
+    fn real_noise_has_the_drawn_relative_amplitude(seed in 0u64..1000, s in 0.05f64..2.0) {
+        let x = synthetic(seed, 800, 300.0, 500.0);
+        let mut noise = InMemorySource::new();
+        noise.push_sample(&synthetic(seed + 1, 800, 100.0, 200.0)).unwrap();
+        let aug = augment::RealNoise::new(Arc::new(noise)).unwrap().with_scale((s, s)).unwrap();
+        let mut y = x.clone();
+        aug.apply(&mut y, &mut Pcg64Mcg::seed_from_u64(seed)).unwrap();
+        let amp = x.waveform.rows().into_iter().map(|r| {
+            let m = r.mean().unwrap();
+            r.iter().fold(0.0f64, |a, v| a.max((v - m).abs()))
+        }).fold(0.0f64, f64::max);
+        let added = (&y.waveform - &x.waveform).iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        prop_assert!((added - s * amp).abs() <= 1e-9 * s * amp, "{} vs {}", added, s * amp);
+    }
+}
+
+#[test]
+fn real_noise_thresholds_and_bad_records() {
+    let x = synthetic(1, 800, 300.0, 500.0);
+    let mut noise = InMemorySource::new();
+    noise.push_sample(&synthetic(2, 900, 100.0, 200.0)).unwrap();
+    let noise = Arc::new(noise);
+    let mut aug = augment::RealNoise::new(noise.clone()).unwrap();
+    aug.metadata_thresholds = vec![("trace_Z_snr_db".into(), 10.0)];
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    // below the threshold: unchanged
+    let mut y = x.clone();
+    y.metadata.set_number("trace_Z_snr_db", 5.0);
+    aug.apply(&mut y, &mut rng).unwrap();
+    assert_eq!(y.waveform, x.waveform);
+    // at or above it (and NaN, as in seisbench): noise added
+    for v in [10.0, f64::NAN] {
+        let mut y = x.clone();
+        y.metadata.set_number("trace_Z_snr_db", v);
+        aug.apply(&mut y, &mut rng).unwrap();
+        assert_ne!(y.waveform, x.waveform);
+    }
+    // missing threshold key: typed error
+    assert!(matches!(aug.apply(&mut x.clone(), &mut rng), Err(augment::AugmentError::Metadata { .. })));
+    // record shorter than the sample: typed error
+    let short = synthetic(1, 1000, 300.0, 500.0);
+    let aug = augment::RealNoise::new(noise).unwrap();
+    assert!(matches!(aug.apply(&mut short.clone(), &mut rng), Err(augment::AugmentError::WindowTooLong { .. })));
+    // constant record: typed error
+    let mut flat = InMemorySource::new();
+    flat.push(Array2::<f32>::ones((3, 900)).view(), 100.0, "ZNE", Metadata::new()).unwrap();
+    let aug = augment::RealNoise::new(Arc::new(flat)).unwrap();
+    assert!(aug.apply(&mut x.clone(), &mut rng).is_err());
+    assert!(augment::RealNoise::new(Arc::new(InMemorySource::new())).is_err());
+}
