@@ -3,11 +3,13 @@
 //! priors on means and precisions.
 
 use crate::covariance::{CovMatrices, CovarianceType, log_det_cholesky, precision_cholesky, precisions_from_cholesky};
-use crate::estep::{LogProbPlan, Samples, Stats, e_step, logsumexp, moments, weighted_log_prob};
-use crate::gaussian_mixture::{FitReport, FitWarning, InitMethod, argmax, initial_resp};
+use crate::estep::{LogProbPlan, Samples, Stats, e_step, moments};
+use crate::gaussian_mixture::{FitReport, FitWarning, InitMethod, initial_resp};
 use crate::mstep::{estimate, gram};
+use crate::sampling::sample_mixture;
+use crate::scoring;
 use crate::special::{digamma, ln_beta, ln_gamma};
-use crate::validate::{check_features, check_matrix, check_nonneg};
+use crate::validate::{check_matrix, check_nonneg};
 use crate::{GmmError, Result};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::Rng;
@@ -153,18 +155,12 @@ impl BayesianGaussianMixtureParams {
         resp0: Option<ArrayView2<f64>>,
         rng: &mut R,
     ) -> Result<BayesianGaussianMixture> {
-        self.check_static()?;
-        let x = check_matrix("mixture training data", x)?;
+        let x = self.check_data(x)?;
         let (n, d) = x.dim();
         let k = self.n_components;
-        if n < k.max(2) {
-            return Err(GmmError::TooFewSamples { what: "Bayesian Gaussian mixture", needed: k.max(2), got: n });
-        }
         let xs = x.as_slice().expect("standard layout");
         let priors = self.priors(x.view())?;
-        let samples = Samples::new(xs, d);
-        let g = (self.covariance_type == CovarianceType::Tied).then(|| gram(&samples));
-        let ctx = Ctx { p: self, pr: &priors, s: samples, n, d, k, gram: g };
+        let ctx = Ctx::new(self, &priors, xs, d);
         let mut best: Option<(VbState, FitReport)> = None;
         let n_init = if resp0.is_some() { 1 } else { self.n_init };
         for _ in 0..n_init {
@@ -181,24 +177,38 @@ impl BayesianGaussianMixtureParams {
                 }
                 None => initial_resp(self.init_method, xs, n, d, k, rng)?,
             };
-            let st = moments(xs, &resp, d, k, ctx.sq());
+            let st = moments(&ctx.s, &resp, k, ctx.sq());
             let state = ctx.m_step(&resp, &st)?;
-            let (state, report) = ctx.run(state)?;
+            let (state, report) = ctx.run(state, f64::NEG_INFINITY)?;
             if best.as_ref().is_none_or(|(_, b)| report.lower_bound > b.lower_bound) {
                 best = Some((state, report));
             }
         }
         let (s, report) = best.expect("n_init >= 1");
-        let weights = s.weights();
-        Ok(BayesianGaussianMixture {
+        Ok(self.model(s, priors, report, d))
+    }
+
+    fn model(&self, s: VbState, priors: Priors, report: FitReport, d: usize) -> BayesianGaussianMixture {
+        BayesianGaussianMixture {
             params: self.clone(),
             n_features: d,
-            weights,
+            weights: s.weights(),
             precisions: precisions_from_cholesky(&s.prec_chol),
             state: s,
             priors,
             report,
-        })
+        }
+    }
+
+    /// Checks shared by every fit; returns the data in standard layout.
+    fn check_data<'a>(&self, x: ArrayView2<'a, f64>) -> Result<ndarray::CowArray<'a, f64, ndarray::Ix2>> {
+        self.check_static()?;
+        let x = check_matrix("mixture training data", x)?;
+        let (n, k) = (x.nrows(), self.n_components);
+        if n < k.max(2) {
+            return Err(GmmError::TooFewSamples { what: "Bayesian Gaussian mixture", needed: k.max(2), got: n });
+        }
+        Ok(x)
     }
 
     fn priors(&self, x: ArrayView2<f64>) -> Result<Priors> {
@@ -376,7 +386,13 @@ struct Ctx<'a> {
     gram: Option<Array2<f64>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(p: &'a BayesianGaussianMixtureParams, pr: &'a Priors, x: &'a [f64], d: usize) -> Self {
+        let s = Samples::new(x, d);
+        let gram = (p.covariance_type == CovarianceType::Tied).then(|| gram(&s));
+        Self { p, pr, n: s.n, d, k: p.n_components, gram, s }
+    }
+
     fn sq(&self) -> bool {
         matches!(self.p.covariance_type, CovarianceType::Diag | CovarianceType::Spherical)
     }
@@ -486,10 +502,11 @@ impl Ctx<'_> {
         -resp_log_resp - log_wishart - log_norm_weight - 0.5 * df * s.mean_precision.mapv(f64::ln).sum()
     }
 
-    fn run(&self, mut state: VbState) -> Result<(VbState, FitReport)> {
+    /// VB iterations from `state`; `lb0` is the lower bound to compare the first one with.
+    fn run(&self, mut state: VbState, lb0: f64) -> Result<(VbState, FitReport)> {
         let p = self.p;
         let mut resp = vec![0.0; self.n * self.k];
-        let mut lb = f64::NEG_INFINITY;
+        let mut lb = lb0;
         let mut lbs = Vec::new();
         let mut converged = false;
         let mut change = f64::NAN;
@@ -583,33 +600,48 @@ impl BayesianGaussianMixture {
         &self.params
     }
 
-    fn wlp(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let x = check_features("mixture data", x, self.n_features)?;
-        let k = self.weights.len();
-        let out = weighted_log_prob(&self.state.plan(self.n_features), x.as_slice().expect("standard layout"));
-        Ok(Array2::from_shape_vec((x.nrows(), k), out).expect("n × k"))
+    /// Continue the variational iterations from this model on `x` (scikit-learn's
+    /// `warm_start`): one run with the stored hyperparameters, priors recomputed from `x` as
+    /// scikit-learn does, compared against the previous lower bound.
+    pub fn warm_fit(&self, x: ArrayView2<f64>) -> Result<BayesianGaussianMixture> {
+        let p = &self.params;
+        let x = p.check_data(x)?;
+        let d = x.ncols();
+        if d != self.n_features {
+            return Err(GmmError::FeatureMismatch { expected: self.n_features, got: d });
+        }
+        let xs = x.as_slice().expect("standard layout");
+        let priors = p.priors(x.view())?;
+        let ctx = Ctx::new(p, &priors, xs, d);
+        let (state, report) = ctx.run(self.state.clone(), self.report.lower_bound)?;
+        Ok(p.model(state, priors, report, d))
     }
 
+    /// Draw `n_samples` rows from the mixture with the expected weights, posterior means and
+    /// [`covariances`](Self::covariances) (as scikit-learn's `sample`). Returns
+    /// `(samples, labels)`.
+    pub fn sample<R: Rng + ?Sized>(&self, n_samples: usize, rng: &mut R) -> Result<(Array2<f64>, Array1<usize>)> {
+        sample_mixture(&self.weights, &self.state.means, &self.state.covariances, n_samples, rng)
+    }
+
+    /// Variational expected `log π_k + log p(x_i | θ_k)` (`n × k`).
+    pub fn weighted_log_prob(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        scoring::weighted_log_prob(&self.state.plan(self.n_features), x, self.n_features)
+    }
     /// Variational expected log-probability of each row (as scikit-learn's `score_samples`).
     pub fn score_samples(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        let w = self.wlp(x)?;
-        Ok(w.rows().into_iter().map(|r| logsumexp(r.as_slice().expect("row-major"))).collect())
+        Ok(scoring::score_samples(&self.weighted_log_prob(x)?))
     }
     /// Mean of [`score_samples`](Self::score_samples).
     pub fn score(&self, x: ArrayView2<f64>) -> Result<f64> {
-        Ok(self.score_samples(x)?.mean().unwrap_or(f64::NAN))
+        Ok(scoring::score(&self.weighted_log_prob(x)?))
     }
     /// Posterior component probabilities (`n × k`).
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let mut w = self.wlp(x)?;
-        for mut row in w.rows_mut() {
-            let lse = logsumexp(row.as_slice().expect("row-major"));
-            row.mapv_inplace(|v| (v - lse).exp());
-        }
-        Ok(w)
+        Ok(scoring::predict_proba(self.weighted_log_prob(x)?))
     }
     /// Most probable component per row.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<usize>> {
-        Ok(self.wlp(x)?.rows().into_iter().map(argmax).collect())
+        Ok(scoring::predict(&self.weighted_log_prob(x)?))
     }
 }

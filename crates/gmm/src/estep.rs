@@ -5,7 +5,7 @@
 //! every result is independent of the number of threads.
 
 use crate::covariance::{CovMatrices, log_det_cholesky};
-use crate::kernel::{PackedChol, chol_quadratic};
+use crate::kernel::{PackedChol, chol_quadratic, weighted_sums};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
@@ -204,28 +204,15 @@ impl Stats {
         self
     }
 
-    /// Accumulate the moments of one chunk of rows and responsibilities.
-    fn accumulate(&mut self, x: &[f64], resp: &[f64], d: usize, k: usize) {
-        let sq = !self.sx2.is_empty();
-        for (row, r) in x.chunks_exact(d).zip(resp.chunks_exact(k)) {
-            for comp in 0..k {
-                let w = r[comp];
-                if w == 0.0 {
-                    continue;
-                }
-                self.nk[comp] += w;
-                let sx = &mut self.sx[comp * d..(comp + 1) * d];
-                for (s, &v) in sx.iter_mut().zip(row) {
-                    *s += w * v;
-                }
-                if sq {
-                    let sx2 = &mut self.sx2[comp * d..(comp + 1) * d];
-                    for (s, &v) in sx2.iter_mut().zip(row) {
-                        *s += w * (v * v);
-                    }
-                }
+    /// Accumulate the moments of the `m` samples from `i0` on with their responsibilities
+    /// (`m × k`).
+    fn accumulate(&mut self, s: &Samples, i0: usize, m: usize, resp: &[f64], k: usize) {
+        for r in resp.chunks_exact(k) {
+            for (n, &w) in self.nk.iter_mut().zip(r) {
+                *n += w;
             }
         }
+        weighted_sums(&s.xt, s.n, i0, m, k, resp, &mut self.sx, &mut self.sx2);
     }
 }
 
@@ -234,32 +221,32 @@ fn reduce(parts: Vec<Stats>, k: usize, d: usize, sq: bool) -> Stats {
     parts.iter().fold(Stats::zeros(k, d, sq), |acc, p| acc.add(p))
 }
 
-/// Turn one row of weighted log-probabilities into responsibilities in place; returns
-/// `(log p(x), Σ r log r)`. Responsibilities below the smallest normal number are flushed to
-/// zero: they change nothing measurable and subnormal arithmetic is very slow.
+/// Turn one row of weighted log-probabilities into responsibilities in place (`e`: scratch of
+/// the same length); returns `(log p(x), Σ r log r)`. Responsibilities below the smallest
+/// normal number are flushed to zero: they change nothing measurable and subnormal arithmetic
+/// is very slow.
 #[inline]
-fn normalize_row(o: &mut [f64]) -> (f64, f64) {
+fn normalize_row(o: &mut [f64], e: &mut [f64]) -> (f64, f64) {
     let m = o.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     if !m.is_finite() {
         let lse = m;
         o.iter_mut().for_each(|v| *v = f64::NAN);
         return (lse, f64::NAN);
     }
+    // One exponential per entry: r = exp(v − m) / Σ exp(v − m).
     let mut s = 0.0;
-    for v in o.iter() {
+    for (v, e) in o.iter().zip(e.iter_mut()) {
         let t = v - m;
-        if t > -745.2 {
-            s += t.exp();
-        }
+        *e = if t > -745.2 { t.exp() } else { 0.0 };
+        s += *e;
     }
     let lse = m + s.ln();
     let mut ent = 0.0;
-    for v in o.iter_mut() {
-        let lr = *v - lse;
-        let r = if lr > -708.4 { lr.exp() } else { 0.0 };
+    for (v, &e) in o.iter_mut().zip(e.iter()) {
+        let r = e / s;
         let r = if r < f64::MIN_POSITIVE { 0.0 } else { r };
         if r > 0.0 {
-            ent += r * lr;
+            ent += r * (*v - lse);
         }
         *v = r;
     }
@@ -277,12 +264,13 @@ pub(crate) fn e_step(plan: &LogProbPlan, s: &Samples, resp: &mut [f64], sq: bool
         .map(|(c, (r, xc))| {
             plan.weighted_log_prob(s, c * CHUNK, xc.len() / d, r);
             let mut st = Stats::zeros(k, d, sq);
+            let mut e = vec![0.0; k];
             for row in r.chunks_exact_mut(k) {
-                let (lse, ent) = normalize_row(row);
+                let (lse, ent) = normalize_row(row, &mut e);
                 st.log_norm += lse;
                 st.resp_log_resp += ent;
             }
-            st.accumulate(xc, r, d, k);
+            st.accumulate(s, c * CHUNK, xc.len() / d, r, k);
             st
         })
         .collect();
@@ -290,13 +278,14 @@ pub(crate) fn e_step(plan: &LogProbPlan, s: &Samples, resp: &mut [f64], sq: bool
 }
 
 /// First moments of given responsibilities (initialisation).
-pub(crate) fn moments(x: &[f64], resp: &[f64], d: usize, k: usize, sq: bool) -> Stats {
+pub(crate) fn moments(s: &Samples, resp: &[f64], k: usize, sq: bool) -> Stats {
+    let d = s.d;
     let parts: Vec<Stats> = resp
         .par_chunks(CHUNK * k)
-        .zip(x.par_chunks(CHUNK * d))
-        .map(|(r, xc)| {
+        .enumerate()
+        .map(|(c, r)| {
             let mut st = Stats::zeros(k, d, sq);
-            st.accumulate(xc, r, d, k);
+            st.accumulate(s, c * CHUNK, r.len() / k, r, k);
             st
         })
         .collect();

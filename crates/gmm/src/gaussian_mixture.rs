@@ -4,14 +4,15 @@ use crate::covariance::{
     CovMatrices, CovarianceType, covariances_from_cholesky, precision_cholesky, precision_cholesky_from_precisions,
     precisions_from_cholesky,
 };
-use crate::estep::{LogProbPlan, Samples, e_step, logsumexp, moments, weighted_log_prob};
+use crate::estep::{LogProbPlan, Samples, e_step, moments};
 use crate::kmeans::{KMeans, kmeans_plusplus};
 use crate::mstep::{estimate, gram};
-use crate::validate::{check_features, check_matrix, check_nonneg};
+use crate::sampling::sample_mixture;
+use crate::scoring;
+use crate::validate::{check_matrix, check_nonneg};
 use crate::{GmmError, Result};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{Rng, RngExt};
-use rand_distr::{Binomial, Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 /// How the initial responsibilities are drawn when not all of weights, means and precisions
@@ -314,7 +315,7 @@ impl GaussianMixtureValidParams {
             });
         }
         let resp = initial_resp(p.init_method, data.s.x, data.n, data.d, k, rng)?;
-        let st = moments(data.s.x, &resp, data.d, k, self.sq());
+        let st = moments(&data.s, &resp, k, self.sq());
         let est = estimate(&data.s, &resp, k, &st, p.covariance_type, p.reg_covar, data.gram.as_ref());
         let weights = p.weights_init.clone().unwrap_or_else(|| &est.nk / data.n as f64);
         let means = p.means_init.clone().unwrap_or(est.means);
@@ -558,36 +559,27 @@ impl GaussianMixture {
 
     /// `log π_k + log N(x_i | θ_k)` (`n × k`).
     pub fn weighted_log_prob(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let x = check_features("mixture data", x, self.n_features)?;
-        let out = weighted_log_prob(&self.plan(), x.as_slice().expect("standard layout"));
-        Ok(Array2::from_shape_vec((x.nrows(), self.n_components()), out).expect("n × k"))
+        scoring::weighted_log_prob(&self.plan(), x, self.n_features)
     }
 
     /// Log-likelihood of each row under the mixture.
     pub fn score_samples(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        let w = self.weighted_log_prob(x)?;
-        Ok(w.rows().into_iter().map(|r| logsumexp(r.as_slice().expect("row-major"))).collect())
+        Ok(scoring::score_samples(&self.weighted_log_prob(x)?))
     }
 
     /// Mean log-likelihood of the rows.
     pub fn score(&self, x: ArrayView2<f64>) -> Result<f64> {
-        Ok(self.score_samples(x)?.mean().unwrap_or(f64::NAN))
+        Ok(scoring::score(&self.weighted_log_prob(x)?))
     }
 
     /// Posterior probabilities of the components (`n × k`, rows sum to 1).
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        let mut w = self.weighted_log_prob(x)?;
-        for mut row in w.rows_mut() {
-            let lse = logsumexp(row.as_slice().expect("row-major"));
-            row.mapv_inplace(|v| (v - lse).exp());
-        }
-        Ok(w)
+        Ok(scoring::predict_proba(self.weighted_log_prob(x)?))
     }
 
     /// Most probable component of each row.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<usize>> {
-        let w = self.weighted_log_prob(x)?;
-        Ok(w.rows().into_iter().map(argmax).collect())
+        Ok(scoring::predict(&self.weighted_log_prob(x)?))
     }
 
     /// Number of free parameters.
@@ -611,26 +603,7 @@ impl GaussianMixture {
     /// Draw `n_samples` rows from the mixture: component counts from a multinomial, then
     /// normal draws per component, stacked in component order. Returns `(samples, labels)`.
     pub fn sample<R: Rng + ?Sized>(&self, n_samples: usize, rng: &mut R) -> Result<(Array2<f64>, Array1<usize>)> {
-        if n_samples == 0 {
-            return Err(GmmError::invalid("n_samples", 0, "must be >= 1"));
-        }
-        let (k, d) = (self.n_components(), self.n_features);
-        let counts = multinomial(n_samples, self.weights.as_slice().expect("contiguous"), rng)?;
-        let mut out = Array2::zeros((n_samples, d));
-        let mut labels = Array1::zeros(n_samples);
-        let mut row = 0;
-        for comp in 0..k {
-            let cov = self.covariances.component_matrix(comp, d);
-            let l = seis_core::linalg::cholesky(cov.view())?;
-            let mu = self.means.row(comp);
-            for _ in 0..counts[comp] {
-                let z: Array1<f64> = (0..d).map(|_| rng.sample::<f64, _>(StandardNormal)).collect();
-                out.row_mut(row).assign(&(&l.dot(&z) + &mu));
-                labels[row] = comp;
-                row += 1;
-            }
-        }
-        Ok((out, labels))
+        sample_mixture(&self.weights, &self.means, &self.covariances, n_samples, rng)
     }
 
     /// Continue EM from this model's parameters on `x` (scikit-learn's `warm_start`): one run,
@@ -669,33 +642,4 @@ impl GaussianMixture {
         m.precisions_cholesky = self.precisions_cholesky.permuted(perm);
         Ok(m)
     }
-}
-
-pub(crate) fn argmax(r: ndarray::ArrayView1<f64>) -> usize {
-    let mut best = (0, f64::NEG_INFINITY);
-    for (i, &v) in r.iter().enumerate() {
-        if v > best.1 {
-            best = (i, v);
-        }
-    }
-    best.0
-}
-
-/// Multinomial counts by sequential binomial draws.
-pub(crate) fn multinomial<R: Rng + ?Sized>(n: usize, p: &[f64], rng: &mut R) -> Result<Vec<usize>> {
-    let mut left = n as u64;
-    let mut mass = 1.0;
-    let mut out = Vec::with_capacity(p.len());
-    for (i, &pi) in p.iter().enumerate() {
-        if i + 1 == p.len() {
-            out.push(left as usize);
-            break;
-        }
-        let q = if mass > 0.0 { (pi / mass).clamp(0.0, 1.0) } else { 0.0 };
-        let c = Binomial::new(left, q).map_err(|e| GmmError::invalid("weights", pi, e.to_string()))?.sample(rng);
-        out.push(c as usize);
-        left -= c;
-        mass -= pi;
-    }
-    Ok(out)
 }

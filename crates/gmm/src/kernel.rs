@@ -253,7 +253,7 @@ const SB: usize = 256;
 
 dispatch!(
     weighted_scatter,
-    (xt: &[f64], stride: usize, i0: usize, m: usize, k: usize, w: &[f64], means: &[f64], out: &mut [f64]),
+    (xt: &[f64], stride: usize, i0: usize, m: usize, k: usize, w: &[f64], skip_below: &[f64], means: &[f64], out: &mut [f64]),
     weighted_scatter_impl
 );
 
@@ -263,8 +263,8 @@ dispatch!(
 /// row-major). `w`: `m × k` weights; `means`: `k × d`.
 ///
 /// Each sum runs lane-wise (sample `i0 + r` in lane `r mod L`, samples in order) and the `L`
-/// lane sums are added in lane order at the end. Components whose weights in a block of `SB`
-/// samples are all zero skip that block.
+/// lane sums are added in lane order at the end. Weights below `skip_below[c]` count as zero;
+/// when few samples of a block of `SB` carry weight, only those are gathered.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn weighted_scatter_impl<const FMA: bool, const S: usize>(
@@ -274,6 +274,7 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
     m: usize,
     k: usize,
     w: &[f64],
+    skip_below: &[f64],
     means: &[f64],
     out: &mut [f64],
 ) {
@@ -291,25 +292,51 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
     let mut accmem = vec![[[[0.0; L]; TB]; TA]; nt * k];
     for sb in (0..m).step_by(SB) {
         let mb = SB.min(m - sb);
-        let nv = mb.div_ceil(L) * L;
         for c in 0..k {
+            let mu = &means[c * d..(c + 1) * d];
+            let tau = skip_below[c];
+            let mut kept = 0;
             for r in 0..mb {
-                wc[r] = w[(sb + r) * k + c];
+                let v = w[(sb + r) * k + c];
+                wc[r] = if v >= tau { v } else { 0.0 };
+                kept += usize::from(wc[r] != 0.0);
             }
-            wc[mb..].fill(0.0);
-            if wc.iter().all(|&v| v == 0.0) {
+            if kept == 0 {
                 continue;
             }
-            let mu = &means[c * d..(c + 1) * d];
-            for a in 0..d {
-                let src = &xt[a * stride + i0 + sb..a * stride + i0 + sb + mb];
-                let (dst, wdst) = (&mut dt[a * SB..a * SB + nv], &mut wdt[a * SB..a * SB + nv]);
-                for r in 0..nv {
-                    let v = if r < mb { src[r] - mu[a] } else { 0.0 };
-                    dst[r] = v;
-                    wdst[r] = wc[r] * v;
+            let nv = if 2 * kept < mb {
+                // Few samples carry weight: gather only those (in order).
+                let nv = kept.div_ceil(L) * L;
+                let mut cnt = 0;
+                for r in 0..mb {
+                    if wc[r] != 0.0 {
+                        for a in 0..d {
+                            let v = xt[a * stride + i0 + sb + r] - mu[a];
+                            dt[a * SB + cnt] = v;
+                            wdt[a * SB + cnt] = wc[r] * v;
+                        }
+                        cnt += 1;
+                    }
                 }
-            }
+                for a in 0..d {
+                    dt[a * SB + cnt..a * SB + nv].fill(0.0);
+                    wdt[a * SB + cnt..a * SB + nv].fill(0.0);
+                }
+                nv
+            } else {
+                let nv = mb.div_ceil(L) * L;
+                wc[mb..].fill(0.0);
+                for a in 0..d {
+                    let src = &xt[a * stride + i0 + sb..a * stride + i0 + sb + mb];
+                    let (dst, wdst) = (&mut dt[a * SB..a * SB + nv], &mut wdt[a * SB..a * SB + nv]);
+                    for r in 0..nv {
+                        let v = if r < mb { src[r] - mu[a] } else { 0.0 };
+                        dst[r] = v;
+                        wdst[r] = wc[r] * v;
+                    }
+                }
+                nv
+            };
             for (&(a0, b0), tile) in tiles.iter().zip(&mut accmem[c * nt..(c + 1) * nt]) {
                 scatter_tile::<FMA>(&wdt, &dt, a0, b0, nv, tile);
             }
@@ -408,6 +435,58 @@ unsafe fn scatter_tile_avx512(
     }
 }
 
+dispatch!(
+    weighted_sums,
+    (xt: &[f64], stride: usize, i0: usize, m: usize, k: usize, resp: &[f64], sx: &mut [f64], sx2: &mut [f64]),
+    weighted_sums_impl
+);
+
+/// `sx[c·d + a] += Σ_r resp[r·k + c]·x_{i,a}` (and, when `sx2` is not empty, `sx2 += Σ r·x²`) over
+/// the samples `i = i0 + r`, `r < m`, of the transposed data `xt` (`d` rows of `stride`
+/// samples). Lane-wise sums (sample `i0 + r` in lane `r mod L`) added in lane order.
+#[inline(always)]
+fn weighted_sums_impl<const FMA: bool, const S: usize>(
+    xt: &[f64],
+    stride: usize,
+    i0: usize,
+    m: usize,
+    k: usize,
+    resp: &[f64],
+    sx: &mut [f64],
+    sx2: &mut [f64],
+) {
+    let d = sx.len() / k;
+    let sq = !sx2.is_empty();
+    let mv = m.div_ceil(L) * L;
+    let mut rt = vec![0.0; k * mv];
+    for (r, row) in resp.chunks_exact(k).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            rt[c * mv + r] = v;
+        }
+    }
+    let mut xa = vec![0.0; mv];
+    for a in 0..d {
+        xa[..m].copy_from_slice(&xt[a * stride + i0..a * stride + i0 + m]);
+        for c in 0..k {
+            let rc = &rt[c * mv..(c + 1) * mv];
+            let (mut s1, mut s2) = ([0.0; L], [0.0; L]);
+            for (xv, rv) in xa.chunks_exact(L).zip(rc.chunks_exact(L)) {
+                for l in 0..L {
+                    s1[l] = fmadd::<FMA>(rv[l], xv[l], s1[l]);
+                    if sq {
+                        s2[l] = fmadd::<FMA>(rv[l], xv[l] * xv[l], s2[l]);
+                    }
+                }
+            }
+            sx[c * d + a] += s1.iter().sum::<f64>();
+            if sq {
+                sx2[c * d + a] += s2.iter().sum::<f64>();
+            }
+        }
+    }
+    let _ = S;
+}
+
 /// Copy the lower triangle of a row-major `d × d` matrix onto its upper triangle.
 pub(crate) fn symmetrize_from_lower(m: &mut [f64], d: usize) {
     for a in 0..d {
@@ -484,10 +563,15 @@ mod tests {
     fn scatter_matches_naive() {
         for &(d, n, k) in &[(1, 3, 1), (5, 300, 2), (11, 600, 3), (9, 1, 2), (6, 700, 2)] {
             let x = pseudo(n * d, 4);
-            let w: Vec<f64> = pseudo(n * k, 5).iter().map(|v| if *v < -0.3 { 0.0 } else { v + 0.5 }).collect();
+            // Some components mostly zero (gathered path), others dense.
+            let w: Vec<f64> = pseudo(n * k, 5)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if *v < -0.3 || (i % k == 0 && *v < 0.3) { 0.0 } else { v + 0.5 })
+                .collect();
             let mu = pseudo(k * d, 6);
             let mut out = vec![0.0; k * d * d];
-            weighted_scatter(&transpose(&x, d), n, 0, n, k, &w, &mu, &mut out);
+            weighted_scatter(&transpose(&x, d), n, 0, n, k, &w, &vec![0.0; k], &mu, &mut out);
             for c in 0..k {
                 let o = &mut out[c * d * d..(c + 1) * d * d];
                 symmetrize_from_lower(o, d);

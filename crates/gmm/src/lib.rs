@@ -51,6 +51,8 @@ mod kernel;
 mod kmeans;
 mod mstep;
 mod pca;
+mod sampling;
+mod scoring;
 mod special;
 mod validate;
 

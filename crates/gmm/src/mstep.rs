@@ -31,7 +31,7 @@ pub(crate) fn gram(s: &Samples) -> Array2<f64> {
         .into_par_iter()
         .map(|(i0, m)| {
             let mut out = vec![0.0; d * d];
-            weighted_scatter(&s.xt, s.n, i0, m, 1, &ones[..m], &zero, &mut out);
+            weighted_scatter(&s.xt, s.n, i0, m, 1, &ones[..m], &[0.0], &zero, &mut out);
             out
         })
         .collect();
@@ -67,11 +67,14 @@ pub(crate) fn estimate(
     let covariances = match ct {
         CovarianceType::Full => {
             let mflat: Vec<f64> = means.iter().copied().collect();
+            // Responsibilities below ε·n_k/n are left out of the scatter sums: together they
+            // weigh less than ε·n_k, below the rounding error of the sums themselves.
+            let tau: Vec<f64> = st.nk.iter().map(|&v| f64::EPSILON * v / s.n as f64).collect();
             let parts: Vec<Vec<f64>> = work_items(s.n)
                 .into_par_iter()
                 .map(|(i0, m)| {
                     let mut out = vec![0.0; k * d * d];
-                    weighted_scatter(&s.xt, s.n, i0, m, k, &resp[i0 * k..(i0 + m) * k], &mflat, &mut out);
+                    weighted_scatter(&s.xt, s.n, i0, m, k, &resp[i0 * k..(i0 + m) * k], &tau, &mflat, &mut out);
                     out
                 })
                 .collect();

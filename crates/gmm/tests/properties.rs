@@ -61,35 +61,60 @@ proptest! {
     }
 }
 
-/// Large draws from `sample` reproduce the fitted weights, means and covariances.
+/// `draws` (with their `labels`) reproduce the weights, means and covariances of a mixture.
+fn assert_moments(
+    what: &str,
+    weights: &Array1<f64>,
+    means: &Array2<f64>,
+    cov: &CovMatrices,
+    draws: &Array2<f64>,
+    labels: &Array1<usize>,
+) {
+    let (n, d) = draws.dim();
+    for c in 0..weights.len() {
+        let idx: Vec<usize> = labels.iter().enumerate().filter(|(_, l)| **l == c).map(|(i, _)| i).collect();
+        let frac = idx.len() as f64 / n as f64;
+        assert!((frac - weights[c]).abs() < 0.01, "{what} weight");
+        if idx.len() < 1000 {
+            continue;
+        }
+        let sub = draws.select(ndarray::Axis(0), &idx);
+        let mean = sub.mean_axis(ndarray::Axis(0)).unwrap();
+        let cv = cov.component_matrix(c, d);
+        for j in 0..d {
+            assert!((mean[j] - means[[c, j]]).abs() < 0.02 * cv[[j, j]].sqrt().max(1.0), "{what} mean");
+        }
+        let centred = &sub - &mean;
+        let emp = centred.t().dot(&centred) / sub.nrows() as f64;
+        for a in 0..d {
+            for b in 0..d {
+                assert!((emp[[a, b]] - cv[[a, b]]).abs() < 0.03 * (cv[[a, a]] * cv[[b, b]]).sqrt(), "{what} cov");
+            }
+        }
+    }
+}
+
+/// Large draws from `sample` reproduce the fitted weights, means and covariances; the same
+/// seed gives the same draws.
 #[test]
 fn sample_reproduces_moments() {
     let x = blobs(3, 600, 2, 2, 6.0);
     for ct in TYPES {
         let m = GaussianMixture::params(2).covariance_type(ct).fit(x.view(), &mut Pcg64::seed_from_u64(1)).unwrap();
         let (draws, labels) = m.sample(200_000, &mut Pcg64::seed_from_u64(2)).unwrap();
-        for c in 0..2 {
-            let idx: Vec<usize> = labels.iter().enumerate().filter(|(_, l)| **l == c).map(|(i, _)| i).collect();
-            let frac = idx.len() as f64 / 200_000.0;
-            assert!((frac - m.weights()[c]).abs() < 0.01, "{ct:?} weight");
-            let sub = draws.select(ndarray::Axis(0), &idx);
-            let mean = sub.mean_axis(ndarray::Axis(0)).unwrap();
-            let cov = m.covariances().component_matrix(c, 2);
-            for j in 0..2 {
-                assert!((mean[j] - m.means()[[c, j]]).abs() < 0.02 * cov[[j, j]].sqrt().max(1.0), "{ct:?} mean");
-            }
-            let centred = &sub - &mean;
-            let emp = centred.t().dot(&centred) / sub.nrows() as f64;
-            for a in 0..2 {
-                for b in 0..2 {
-                    assert!(
-                        (emp[[a, b]] - cov[[a, b]]).abs() < 0.03 * (cov[[a, a]] * cov[[b, b]]).sqrt(),
-                        "{ct:?} cov"
-                    );
-                }
-            }
-        }
+        assert_moments(&format!("{ct:?}"), m.weights(), m.means(), m.covariances(), &draws, &labels);
+        let b =
+            BayesianGaussianMixture::params(2).covariance_type(ct).fit(x.view(), &mut Pcg64::seed_from_u64(1)).unwrap();
+        let (draws, labels) = b.sample(200_000, &mut Pcg64::seed_from_u64(2)).unwrap();
+        assert_moments(&format!("bayesian {ct:?}"), b.weights(), b.means(), b.covariances(), &draws, &labels);
+        let again = b.sample(200_000, &mut Pcg64::seed_from_u64(2)).unwrap();
+        assert_eq!((draws, labels), again);
     }
+    let m = GaussianMixture::params(2).fit(x.view(), &mut Pcg64::seed_from_u64(1)).unwrap();
+    assert!(matches!(
+        m.sample(0, &mut Pcg64::seed_from_u64(2)),
+        Err(GmmError::InvalidParameter { name: "n_samples", .. })
+    ));
 }
 
 #[test]
@@ -122,6 +147,44 @@ fn every_init_method_and_n_init_and_warm_start() {
     let b = p.max_iter(6).fit(x.view(), &mut Pcg64::seed_from_u64(4)).unwrap();
     assert_eq!(a2.report().lower_bounds, b.report().lower_bounds[3..]);
     assert_eq!(a2.means(), b.means());
+}
+
+#[test]
+fn bayesian_warm_start_continues_the_run() {
+    let x = blobs(12, 300, 3, 3, 4.0);
+    for ct in TYPES {
+        let p = BayesianGaussianMixture::params(3).covariance_type(ct).tol(0.0).init_method(InitMethod::RandomFromData);
+        let a = p.clone().max_iter(3).fit(x.view(), &mut Pcg64::seed_from_u64(4)).unwrap();
+        let a2 = a.warm_fit(x.view()).unwrap();
+        let b = p.max_iter(6).fit(x.view(), &mut Pcg64::seed_from_u64(4)).unwrap();
+        assert_eq!(a2.report().lower_bounds, b.report().lower_bounds[3..], "{ct:?}");
+        assert_eq!(a2.means(), b.means(), "{ct:?}");
+        assert_eq!(a2.covariances(), b.covariances(), "{ct:?}");
+    }
+    let a = BayesianGaussianMixture::params(3).fit(x.view(), &mut Pcg64::seed_from_u64(4)).unwrap();
+    assert!(matches!(a.warm_fit(x.slice(s![.., ..2])), Err(GmmError::FeatureMismatch { expected: 3, got: 2 })));
+}
+
+/// Every fitted model survives a JSON round trip.
+#[test]
+fn serde_round_trip_of_every_model() {
+    fn round<T: serde::Serialize + serde::de::DeserializeOwned>(m: &T) -> T {
+        serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap()
+    }
+    let close =
+        |a: &Array2<f64>, b: &Array2<f64>| a.iter().zip(b).all(|(u, v)| (u - v).abs() < 1e-12 * (1.0 + u.abs()));
+    let x = blobs(2, 200, 3, 2, 5.0);
+    let rng = || Pcg64::seed_from_u64(1);
+    let b = BayesianGaussianMixture::params(2).fit(x.view(), &mut rng()).unwrap();
+    let bb = round(&b);
+    assert!(close(&b.predict_proba(x.view()).unwrap(), &bb.predict_proba(x.view()).unwrap()));
+    assert_eq!(b.report(), bb.report());
+    let km = KMeans::params(2).fit(x.view(), &mut rng()).unwrap();
+    assert_eq!(round(&km).predict(x.view()).unwrap(), km.labels());
+    let p = Pca::params(2).whiten(true).fit(x.view()).unwrap();
+    assert!(close(&p.transform(x.view()).unwrap(), &round(&p).transform(x.view()).unwrap()));
+    let f = FastIca::params().n_components(2).fit(x.view(), &mut rng()).unwrap();
+    assert!(close(&f.transform(x.view()).unwrap(), &round(&f).transform(x.view()).unwrap()));
 }
 
 #[test]
