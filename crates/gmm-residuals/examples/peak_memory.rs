@@ -5,6 +5,7 @@
 //! - `full`: [`GmpePlan::predict`] materialises mean, σ, τ and φ (4 × n_imts × 10⁶ values);
 //! - `mean-sigma`: [`GmpePlan::predict_mean_sigma`] (what hazard/scenario work needs);
 //! - `mean`: [`GmpePlan::predict_mean`];
+//! - `into`: [`GmpePlan::predict_into`] all four outputs into buffers reused across repeats;
 //! - `stream`: [`GmpePlan::map_chunks`] reduces every chunk (here: sums of mean and σ, and the
 //!   number of medians above 0.1 g per IMT) without any output array of size 10⁶.
 //!
@@ -19,7 +20,9 @@
 //! [`GmpePlan::map_chunks`]: gmm_residuals::gmpe::GmpePlan::map_chunks
 
 use gmm_residuals::Imt;
-use gmm_residuals::gmpe::{BooreEtAl2014, Contexts, Gmpe, GmpePlan, KothaEtAl2020, KothaVariant, RangePolicy};
+use gmm_residuals::gmpe::{
+    BooreEtAl2014, Contexts, Gmpe, GmpePlan, KothaEtAl2020, KothaVariant, PredictionsMut, RangePolicy,
+};
 use std::process::ExitCode;
 
 const N: usize = 1_000_000;
@@ -51,7 +54,10 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str) -> gmm_residuals::Result<f64> {
+/// Caller-owned output buffers reused across calls (`into` mode).
+type Buffers = [Vec<f64>; 4];
+
+fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str, bufs: &mut Buffers) -> gmm_residuals::Result<f64> {
     let ln_a = 0.1f64.ln();
     Ok(match mode {
         "full" => {
@@ -63,6 +69,15 @@ fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str) -> gmm_residuals::Result
             m.sum() + s.sum()
         }
         "mean" => plan.predict_mean(ctx)?.sum(),
+        "into" => {
+            let len = plan.imts().len() * ctx.len();
+            for b in bufs.iter_mut() {
+                b.resize(len, 0.0);
+            }
+            let [m, s, t, p] = bufs;
+            plan.predict_into(ctx, PredictionsMut::all(m, s, t, p))?;
+            m.iter().sum::<f64>() + s.iter().sum::<f64>()
+        }
         "stream" => {
             let k = plan.imts().len();
             let per_chunk = plan.map_chunks(ctx, |_, c| {
@@ -82,7 +97,11 @@ fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str) -> gmm_residuals::Result
             per_chunk.iter().map(|(s, _)| s).sum()
         }
         other => {
-            return Err(gmm_residuals::ResidualsError::invalid("mode", other, "full | mean-sigma | mean | stream"));
+            return Err(gmm_residuals::ResidualsError::invalid(
+                "mode",
+                other,
+                "full | mean-sigma | mean | into | stream",
+            ));
         }
     })
 }
@@ -114,10 +133,11 @@ fn main() -> ExitCode {
         }
     };
     let (mut times, mut checksum) = (Vec::with_capacity(repeats), 0.0);
+    let mut bufs: Buffers = Default::default();
     let cpu0 = process_cpu_s();
     for _ in 0..repeats {
         let t0 = std::time::Instant::now();
-        checksum = match run(&plan, &ctx, mode) {
+        checksum = match run(&plan, &ctx, mode, &mut bufs) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("{e}");
