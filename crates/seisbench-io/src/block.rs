@@ -168,6 +168,16 @@ pub(crate) struct Block {
     object: String,
 }
 
+/// Above this many bytes the per-thread buffers are released after use.
+const KEEP_BYTES: usize = 1 << 22;
+
+/// Release a per-thread buffer that an unusually large read grew.
+pub(crate) fn release_if_large<T>(buf: &mut Vec<T>) {
+    if buf.capacity() * std::mem::size_of::<T>() > KEEP_BYTES {
+        *buf = Vec::new();
+    }
+}
+
 thread_local! {
     // Per-thread read buffer reused across traces, so the hot path does not allocate for it.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -266,7 +276,7 @@ impl Block {
             hi += r.start.max(last) * s;
         }
         let es = elem.size();
-        SCRATCH.with(|scratch| -> Result<()> {
+        let result = SCRATCH.with(|scratch| -> Result<()> {
             let mut buf = scratch.borrow_mut();
             let span = (hi - lo + 1) * es;
             if buf.len() < span {
@@ -302,7 +312,9 @@ impl Block {
                 }
             }
             Ok(())
-        })?;
+        });
+        SCRATCH.with(|scratch| release_if_large(&mut scratch.borrow_mut()));
+        result?;
         Ok(true)
     }
 

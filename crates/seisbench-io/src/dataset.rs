@@ -617,6 +617,7 @@ impl WaveformDataset {
         // borrowed one
         let mut buf = DECODED.with(|b| std::mem::take(&mut *b.borrow_mut()));
         let result = self.read_stored(row, &mut buf).and_then(|dim| f(self.view(&buf, dim)?));
+        crate::block::release_if_large(&mut buf);
         DECODED.with(|b| *b.borrow_mut() = buf);
         result
     }
