@@ -80,6 +80,7 @@ mod features;
 mod params;
 pub mod peaks;
 mod plan;
+mod pruned_fft;
 pub mod rejection;
 mod sesame;
 pub mod smoothing;

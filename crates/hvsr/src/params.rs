@@ -5,6 +5,7 @@ use crate::rejection::{FdwraParams, PreRejection, SpectralRejection};
 use crate::smoothing::Smoothing;
 use crate::{HvsrError, HvsrPlan, Result};
 use seis_core::Detrend;
+use seis_core::filter::Band;
 use serde::{Deserialize, Serialize};
 
 /// How the two horizontal components are combined into one horizontal spectrum.
@@ -162,6 +163,9 @@ pub fn linear_frequencies(fmin: f64, fmax: f64, n: usize) -> Vec<f64> {
 /// peaks (≥ 70 % of the largest prominence) with 30-point features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HvsrParams {
+    pub(crate) sensor_azimuth: f64,
+    pub(crate) prefilter: Option<Band>,
+    pub(crate) prefilter_order: usize,
     pub(crate) window_length: f64,
     pub(crate) windowing: Windowing,
     pub(crate) detrend: Detrend,
@@ -170,6 +174,7 @@ pub struct HvsrParams {
     pub(crate) horizontal: Horizontal,
     pub(crate) smoothing: Smoothing,
     pub(crate) frequencies: Vec<f64>,
+    pub(crate) smooth_at_fft_bins: bool,
     pub(crate) order: Order,
     pub(crate) component_spectra: bool,
     pub(crate) pre_rejection: Vec<PreRejection>,
@@ -185,6 +190,9 @@ pub struct HvsrParams {
 impl Default for HvsrParams {
     fn default() -> Self {
         Self {
+            sensor_azimuth: 0.0,
+            prefilter: None,
+            prefilter_order: 5,
             window_length: 60.0,
             windowing: Windowing::SharedBoundary,
             detrend: Detrend::Linear,
@@ -193,6 +201,7 @@ impl Default for HvsrParams {
             horizontal: Horizontal::GeometricMean,
             smoothing: Smoothing::default(),
             frequencies: log_frequencies(0.1, 50.0, 200),
+            smooth_at_fft_bins: false,
             order: Order::CombineThenSmooth,
             component_spectra: true,
             pre_rejection: Vec::new(),
@@ -211,6 +220,31 @@ impl HvsrParams {
     /// hvsrpy defaults (see the type's documentation).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Orientation of the sensor: azimuth of its NS (or "1") component in degrees clockwise
+    /// from north (hvsrpy `degrees_from_north`; default 0). The horizontals are rotated to
+    /// geographic north and east, `N = ns·cos θ − ew·sin θ`, `E = ns·sin θ + ew·cos θ`, on the
+    /// whole record before anything else.
+    pub fn sensor_azimuth(mut self, degrees: f64) -> Self {
+        self.sensor_azimuth = degrees;
+        self
+    }
+
+    /// Zero-phase Butterworth pre-filter applied to each whole component (after the
+    /// orientation correction, before windowing), as hvsrpy's `filter_corner_frequencies_in_hz`:
+    /// `Band::Highpass(f)`, `Band::Lowpass(f)` or `Band::Bandpass(f1, f2)`, filtered forward and
+    /// backward like `scipy.signal.sosfiltfilt` (odd padding). Default: no filter.
+    pub fn prefilter(mut self, band: Band) -> Self {
+        self.prefilter = Some(band);
+        self
+    }
+
+    /// Order of the Butterworth pre-filter (hvsrpy: 5; the zero-phase response has twice the
+    /// roll-off).
+    pub fn prefilter_order(mut self, order: usize) -> Self {
+        self.prefilter_order = order;
+        self
     }
 
     /// Window length in seconds (> 0).
@@ -258,6 +292,15 @@ impl HvsrParams {
     /// Output (centre) frequencies in Hz, ascending (log or linear spacing).
     pub fn frequencies(mut self, frequencies: Vec<f64>) -> Self {
         self.frequencies = frequencies;
+        self
+    }
+
+    /// Smooth at the FFT bin frequencies covering the output range and interpolate every
+    /// window's curves linearly in frequency to the output frequencies, as Geopsy's H/V tool
+    /// does (its curves have kinks where an output frequency crosses an FFT bin). Default
+    /// false: smooth directly at the output frequencies (hvsrpy).
+    pub fn smooth_at_fft_bins(mut self, on: bool) -> Self {
+        self.smooth_at_fft_bins = on;
         self
     }
 
@@ -328,6 +371,15 @@ impl HvsrParams {
 
     /// Validate every parameter.
     pub fn check(self) -> Result<CheckedHvsrParams> {
+        if !self.sensor_azimuth.is_finite() {
+            return Err(HvsrError::invalid("sensor_azimuth", self.sensor_azimuth, "must be finite"));
+        }
+        if !(1..=20).contains(&self.prefilter_order) {
+            return Err(HvsrError::invalid("prefilter_order", self.prefilter_order, "must lie in 1..=20"));
+        }
+        if let Some(Band::Bandstop(..)) = self.prefilter {
+            return Err(HvsrError::invalid("prefilter", "Bandstop", "use a high-, low- or band-pass"));
+        }
         if !(self.window_length.is_finite() && self.window_length > 0.0) {
             return Err(HvsrError::invalid("window_length", self.window_length, "must be finite and > 0 s"));
         }

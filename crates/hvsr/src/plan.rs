@@ -8,13 +8,15 @@
 use crate::analysis::{ComponentSpectra, Hvsr};
 use crate::azimuthal::AzimuthalHvsr;
 use crate::params::{CheckedHvsrParams, FftLength, Horizontal, Order, Windowing};
+use crate::pruned_fft::PrunedRfft;
 use crate::rejection::{PreRejection, RejectionReason, WindowStatus, sta_lta_extremes};
 use crate::smoothing::SmoothingOperator;
 use crate::{HvsrError, Result};
-use ndarray::{Array2, ArrayView1};
+use ndarray::{Array1, Array2, ArrayView1};
 use num_complex::Complex;
 use rayon::prelude::*;
 use seis_core::fft::{RealFft, rfftfreq};
+use seis_core::filter::SosFilter;
 use seis_core::{Components, Segmenter, Stream, Taper};
 
 /// A planned H/V computation for one sampling rate (see the module documentation).
@@ -32,6 +34,15 @@ pub struct HvsrPlan {
     rotations: Vec<(f64, f64)>,
     /// FFT bins the smoothing operator reads; magnitudes are only formed there.
     support: std::ops::Range<usize>,
+    /// The FFT with its zero padding and unread bins pruned, when the padding allows it.
+    pruned: Option<PrunedRfft>,
+    /// Zero-phase pre-filter of the whole record.
+    prefilter: Option<SosFilter>,
+    /// Frequencies the smoother evaluates (the output frequencies, or FFT bins around them).
+    smoothed_frequencies: Vec<f64>,
+    /// Linear interpolation from `smoothed_frequencies` to the output frequencies: (i, w) gives
+    /// `(1 − w)·x[i] + w·x[i + 1]`; `None` when they coincide.
+    interpolation: Option<Vec<(usize, f64)>>,
 }
 
 /// |z| as √(re² + im²) (hypot is several times slower; the difference is an ulp or two).
@@ -54,11 +65,18 @@ struct Scratch {
     time: [Vec<f64>; 3],
     spec: [Vec<Complex<f64>>; 3],
     fft: Vec<Complex<f64>>,
+    /// Sub-transform buffer and scratch of the pruned FFT.
+    pruned: (Vec<Complex<f64>>, Vec<Complex<f64>>),
     mag: [Vec<f64>; 3],
     h: Vec<f64>,
     smooth_az: Vec<Vec<f64>>,
     col: Vec<f64>,
+    /// Per window of a chunk: combined horizontal, vertical, NS and EW magnitudes.
+    batch: Vec<[Vec<f64>; 4]>,
 }
+
+/// Windows per parallel job.
+const CHUNK: usize = 4;
 
 /// Results of one window.
 struct WindowOut {
@@ -116,11 +134,16 @@ impl HvsrPlan {
         }
         let fft = RealFft::new(nfft)?;
         let fft_frequencies = rfftfreq(nfft, sampling_rate);
-        let smoother = params.smoothing.plan(&fft_frequencies, &params.frequencies)?;
+        let (smoothed_frequencies, interpolation) = if params.smooth_at_fft_bins {
+            bins_around(&fft_frequencies, &params.frequencies)?
+        } else {
+            (params.frequencies.clone(), None)
+        };
+        let smoother = params.smoothing.plan(&fft_frequencies, &smoothed_frequencies)?;
         if let Some(j) = smoother.empty_rows().next() {
             return Err(HvsrError::invalid(
                 "frequencies",
-                params.frequencies[j],
+                smoothed_frequencies[j],
                 format!(
                     "no FFT bin inside the {:?} window (FFT resolution {} Hz)",
                     params.smoothing,
@@ -132,7 +155,16 @@ impl HvsrPlan {
         let rotations =
             params.horizontal.azimuths().iter().map(|a| (a.to_radians().cos(), a.to_radians().sin())).collect();
         let support = smoother.support();
+        let pruned = PrunedRfft::new(nfft, window_samples, support.clone());
+        let prefilter = match params.prefilter {
+            Some(band) => Some(SosFilter::butter(params.prefilter_order, band, sampling_rate)?),
+            None => None,
+        };
         Ok(Self {
+            smoothed_frequencies,
+            interpolation,
+            prefilter,
+            pruned,
             support,
             params,
             sampling_rate,
@@ -250,7 +282,9 @@ impl HvsrPlan {
                     got: c.len().to_string(),
                 });
             }
-            if let Some((index, &value)) = c.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            if !all_finite(c)
+                && let Some((index, &value)) = c.iter().enumerate().find(|(_, v)| !v.is_finite())
+            {
                 return Err(HvsrError::NonFinite { what: what.to_string(), index, value });
             }
         }
@@ -259,16 +293,22 @@ impl HvsrPlan {
 
     /// Process three equally long component arrays (NS, EW, vertical) sampled at the plan's rate.
     pub fn process_arrays(&self, ns: ArrayView1<f64>, ew: ArrayView1<f64>, z: ArrayView1<f64>) -> Result<Hvsr> {
-        let data = [ns, ew, z];
-        let n = Self::check_arrays(&data)?;
+        let raw = [ns, ew, z];
+        let n = Self::check_arrays(&raw)?;
+        let pre = self.preprocess(&raw)?;
+        let data = [0, 1, 2].map(|c| pre[c].as_ref().map_or(raw[c], |a| a.view()));
         let windows = self.windows(n)?;
+        // Fixed chunks of windows (not thread-dependent): each job allocates its buffers once
+        // and streams the smoothing weights once for all the windows of its chunk.
         let outs: Vec<WindowOut> = windows
-            .par_iter()
-            .with_min_len(4) // fewer jobs: each one allocates its FFT buffers once
-            .map_init(|| self.scratch(), |s, &(start, len)| self.window(&data, start, len, s))
-            .collect::<Vec<Result<_>>>()
+            .par_chunks(CHUNK)
+            .map_init(|| self.scratch(), |s, chunk| self.window_chunk(&data, chunk, s))
+            .collect::<Vec<Result<Vec<_>>>>()
             .into_iter()
-            .collect::<Result<Vec<_>>>()?; // first error in window order, whatever the threads did
+            .collect::<Result<Vec<_>>>()? // first error in window order, whatever the threads did
+            .into_iter()
+            .flatten()
+            .collect();
 
         let nw = windows.len();
         let nf = self.params.frequencies.len();
@@ -304,8 +344,10 @@ impl HvsrPlan {
     /// then combined with Cheng et al. (2020) weights. The plan's horizontal combination is
     /// not used. The FFTs are computed once per window for all azimuths.
     pub fn process_azimuthal(&self, record: &Components, azimuths: &[f64]) -> Result<AzimuthalHvsr> {
-        let data = self.rows(record)?;
-        let n = Self::check_arrays(&data)?;
+        let raw = self.rows(record)?;
+        let n = Self::check_arrays(&raw)?;
+        let pre = self.preprocess(&raw)?;
+        let data = [0, 1, 2].map(|c| pre[c].as_ref().map_or(raw[c], |a| a.view()));
         if azimuths.is_empty() {
             return Err(HvsrError::Empty { what: "azimuths" });
         }
@@ -314,7 +356,7 @@ impl HvsrPlan {
         }
         let rot: Vec<(f64, f64)> = azimuths.iter().map(|a| (a.to_radians().cos(), a.to_radians().sin())).collect();
         let windows = self.windows(n)?;
-        let nf = self.params.frequencies.len();
+        let nf = self.smoother.n_out();
         let outs: Vec<(Vec<Vec<f64>>, PreStats)> = windows
             .par_iter()
             .with_min_len(4) // fewer jobs: each one allocates its FFT buffers once
@@ -326,7 +368,7 @@ impl HvsrPlan {
                     let mut vz = vec![0.0; nf];
                     self.smoother.apply_unchecked(&s.mag[2], &mut vz);
                     if let Some(j) = vz.iter().position(|v| !(*v > 0.0 && v.is_finite())) {
-                        return Err(HvsrError::ZeroVertical { window: w, frequency: self.params.frequencies[j] });
+                        return Err(HvsrError::ZeroVertical { window: w, frequency: self.smoothed_frequencies[j] });
                     }
                     let mut curves = Vec::with_capacity(rot.len());
                     for &(cs, sn) in &rot {
@@ -339,7 +381,7 @@ impl HvsrPlan {
                         let mut hv = vec![0.0; nf];
                         self.smoother.apply_unchecked(&s.h, &mut hv);
                         hv.iter_mut().zip(&vz).for_each(|(h, v)| *h /= v);
-                        curves.push(hv);
+                        curves.push(self.resample(hv));
                     }
                     Ok((curves, pre))
                 },
@@ -369,6 +411,26 @@ impl HvsrPlan {
         AzimuthalHvsr::new(azimuths.to_vec(), per_azimuth, self.params.distribution, self.params.search_range)
     }
 
+    /// Orientation correction and pre-filter of the whole record (hvsrpy order); `None` for a
+    /// component left as it is.
+    fn preprocess(&self, data: &[ArrayView1<f64>; 3]) -> Result<[Option<Array1<f64>>; 3]> {
+        let mut out: [Option<Array1<f64>>; 3] = [None, None, None];
+        let theta = self.params.sensor_azimuth.to_radians();
+        if theta.rem_euclid(std::f64::consts::TAU) != 0.0 {
+            let (s, c) = theta.sin_cos();
+            // hvsrpy orient_sensor_to(0): ew·cos θ + ns·sin θ, −ew·sin θ + ns·cos θ.
+            out[0] = Some(ndarray::Zip::from(&data[0]).and(&data[1]).map_collect(|&n, &e| e * -s + n * c));
+            out[1] = Some(ndarray::Zip::from(&data[0]).and(&data[1]).map_collect(|&n, &e| e * c + n * s));
+        }
+        if let Some(f) = &self.prefilter {
+            for c in 0..3 {
+                let src = out[c].as_ref().map_or(data[c], |a| a.view());
+                out[c] = Some(f.filtfilt(src)?);
+            }
+        }
+        Ok(out)
+    }
+
     fn scratch(&self) -> Scratch {
         let nb = self.fft.n_bins();
         let naz = self.rotations.len();
@@ -376,10 +438,12 @@ impl HvsrPlan {
             time: [(); 3].map(|_| vec![0.0; self.nfft]),
             spec: [(); 3].map(|_| vec![Complex::new(0.0, 0.0); nb]),
             fft: self.fft.make_scratch(),
+            pruned: self.pruned.as_ref().map(|p| p.make_buffers()).unwrap_or_default(),
             mag: [(); 3].map(|_| vec![0.0; nb]),
             h: vec![0.0; nb],
-            smooth_az: vec![vec![0.0; self.params.frequencies.len()]; naz],
+            smooth_az: vec![vec![0.0; self.smoother.n_out()]; naz],
             col: Vec::with_capacity(naz),
+            batch: Vec::new(),
         }
     }
 
@@ -418,9 +482,14 @@ impl HvsrPlan {
             for (b, w) in buf[..len].iter_mut().zip(taper) {
                 *b *= w;
             }
-            buf[len..].fill(0.0);
-            self.fft.forward_into(buf, &mut s.spec[c], &mut s.fft)?;
             let b = self.support.clone();
+            if let Some(pf) = &self.pruned {
+                let (zb, zs) = &mut s.pruned;
+                pf.forward(&buf[..len], &mut s.spec[c][b.clone()], zb, zs);
+            } else {
+                buf[len..].fill(0.0);
+                self.fft.forward_into(buf, &mut s.spec[c], &mut s.fft)?;
+            }
             for (m, x) in s.mag[c][b.clone()].iter_mut().zip(&s.spec[c][b]) {
                 *m = abs(*x);
             }
@@ -428,11 +497,81 @@ impl HvsrPlan {
         Ok(PreStats { sta_lta, max_abs })
     }
 
+    /// Windows of one chunk. In the default order (combine, then smooth) the smoothing of all
+    /// the chunk's spectra is one pass over the operator's weights.
+    fn window_chunk(
+        &self,
+        data: &[ArrayView1<f64>; 3],
+        chunk: &[(usize, usize)],
+        s: &mut Scratch,
+    ) -> Result<Vec<WindowOut>> {
+        let p = &self.params;
+        if p.order != Order::CombineThenSmooth || !self.rotations.is_empty() {
+            return chunk.iter().map(|&(start, len)| self.window(data, start, len, s)).collect();
+        }
+        let nb = self.fft.n_bins();
+        if s.batch.len() < chunk.len() {
+            s.batch.resize_with(chunk.len(), || [(); 4].map(|_| vec![0.0; nb]));
+        }
+        let b = self.support.clone();
+        let mut pres = Vec::with_capacity(chunk.len());
+        for (i, &(start, len)) in chunk.iter().enumerate() {
+            pres.push(self.transform(data, start, len, s)?);
+            let [h, v, n, e] = &mut s.batch[i];
+            for (hk, (a, b)) in h[b.clone()].iter_mut().zip(s.mag[0][b.clone()].iter().zip(&s.mag[1][b.clone()])) {
+                *hk = p.horizontal.combine(*a, *b);
+            }
+            v[b.clone()].copy_from_slice(&s.mag[2][b.clone()]);
+            if p.component_spectra {
+                n[b.clone()].copy_from_slice(&s.mag[0][b.clone()]);
+                e[b.clone()].copy_from_slice(&s.mag[1][b.clone()]);
+            }
+        }
+        let nf = self.smoother.n_out();
+        let per = if p.component_spectra { 4 } else { 2 };
+        let mut smoothed: Vec<Vec<f64>> = vec![vec![0.0; nf]; per * chunk.len()];
+        let spectra: Vec<&[f64]> =
+            s.batch[..chunk.len()].iter().flat_map(|x| x[..per].iter().map(|v| &v[..])).collect();
+        let mut outs: Vec<&mut [f64]> = smoothed.iter_mut().map(|v| &mut v[..]).collect();
+        self.smoother.apply_many(&spectra, &mut outs);
+        let mut smoothed = smoothed.into_iter();
+        let mut result = Vec::with_capacity(chunk.len());
+        for (&(start, _), pre) in chunk.iter().zip(pres) {
+            let (h, vz) = (smoothed.next().unwrap_or_default(), smoothed.next().unwrap_or_default());
+            let comps = if p.component_spectra {
+                let (cn, ce) = (smoothed.next().unwrap_or_default(), smoothed.next().unwrap_or_default());
+                Some([cn, ce, vz.clone()])
+            } else {
+                None
+            };
+            let hv = self.ratio(&h, &vz, start)?;
+            result.push(self.resampled(WindowOut { hv, h, comps, pre }));
+        }
+        Ok(result)
+    }
+
+    /// H/V, with a typed error where the smoothed vertical spectrum vanishes.
+    fn ratio(&self, h: &[f64], vz: &[f64], start: usize) -> Result<Vec<f64>> {
+        h.iter()
+            .zip(vz)
+            .enumerate()
+            .map(|(j, (a, b))| {
+                if *b <= 0.0 || !b.is_finite() {
+                    Err(HvsrError::ZeroVertical {
+                        window: start / self.stride.max(1),
+                        frequency: self.smoothed_frequencies[j],
+                    })
+                } else {
+                    Ok(a / b)
+                }
+            })
+            .collect()
+    }
+
     fn window(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<WindowOut> {
         let p = &self.params;
         let pre = self.transform(data, start, len, s)?;
-        let nf = p.frequencies.len();
-        let mut hv = vec![0.0; nf];
+        let nf = self.smoother.n_out();
         let mut h = vec![0.0; nf];
         let mut vz = vec![0.0; nf];
         let mut comps = p.component_spectra.then(|| [vec![0.0; nf], vec![0.0; nf]]);
@@ -488,17 +627,29 @@ impl HvsrPlan {
                 }
             }
         }
-        for (j, ((o, a), b)) in hv.iter_mut().zip(&h).zip(&vz).enumerate() {
-            if *b <= 0.0 || !b.is_finite() {
-                return Err(HvsrError::ZeroVertical {
-                    window: start / self.stride.max(1),
-                    frequency: p.frequencies[j],
-                });
-            }
-            *o = a / b;
-        }
+        let hv = self.ratio(&h, &vz, start)?;
         let comps = if p.component_spectra { comps.map(|[cn, ce]| [cn, ce, vz]) } else { None };
-        Ok(WindowOut { hv, h, comps, pre })
+        Ok(self.resampled(WindowOut { hv, h, comps, pre }))
+    }
+
+    /// A curve at the smoothed frequencies, interpolated to the output frequencies.
+    fn resample(&self, x: Vec<f64>) -> Vec<f64> {
+        match &self.interpolation {
+            None => x,
+            Some(t) => t.iter().map(|&(i, w)| if w == 0.0 { x[i] } else { (1.0 - w) * x[i] + w * x[i + 1] }).collect(),
+        }
+    }
+
+    fn resampled(&self, o: WindowOut) -> WindowOut {
+        if self.interpolation.is_none() {
+            return o;
+        }
+        WindowOut {
+            hv: self.resample(o.hv),
+            h: self.resample(o.h),
+            comps: o.comps.map(|c| c.map(|v| self.resample(v))),
+            pre: o.pre,
+        }
     }
 
     fn pre_reject<'a>(&self, pre: impl ExactSizeIterator<Item = &'a PreStats> + Clone) -> Vec<WindowStatus> {
@@ -535,6 +686,45 @@ impl HvsrPlan {
         }
         status
     }
+}
+
+/// The FFT bins (above 0 Hz) from the one at or below the lowest output frequency to the one
+/// at or above the highest, and the linear interpolation from them to the output frequencies.
+#[allow(clippy::type_complexity)]
+fn bins_around(fft: &[f64], out: &[f64]) -> Result<(Vec<f64>, Option<Vec<(usize, f64)>>)> {
+    let (lo, hi) = (out[0], out[out.len() - 1]);
+    if fft.len() < 2 || lo < fft[1] {
+        let df = fft.get(1).copied().unwrap_or(0.0);
+        return Err(HvsrError::invalid("frequencies", lo, format!("below the first FFT bin ({df} Hz)")));
+    }
+    let first = fft.partition_point(|&f| f <= lo) - 1;
+    let last = fft.partition_point(|&f| f < hi).min(fft.len() - 1);
+    let bins = fft[first..=last].to_vec();
+    let table = out
+        .iter()
+        .map(|&f| {
+            let i = (bins.partition_point(|&b| b <= f).max(1) - 1).min(bins.len().saturating_sub(2));
+            if bins.len() < 2 {
+                return (0, 0.0);
+            }
+            (i, ((f - bins[i]) / (bins[i + 1] - bins[i])).clamp(0.0, 1.0))
+        })
+        .collect();
+    Ok((bins, Some(table)))
+}
+
+/// Whether every sample is finite. x·0 is NaN exactly for NaN and ±Inf; eight independent
+/// branch-free sums vectorise (the index of a bad sample is searched for only on failure).
+fn all_finite(x: &ArrayView1<f64>) -> bool {
+    let Some(s) = x.as_slice() else { return x.iter().all(|v| v.is_finite()) };
+    let (chunks, rest) = s.as_chunks::<8>();
+    let mut acc = [0.0f64; 8];
+    for c in chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a += v * 0.0;
+        }
+    }
+    acc.iter().chain(rest).all(|v| v.is_finite())
 }
 
 /// numpy `percentile(..., method="linear")` of `v` (reordered in place).

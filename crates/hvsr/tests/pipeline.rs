@@ -99,3 +99,41 @@ fn prominent_peaks_and_features() {
     let i = f.normalized_frequency.iter().position(|&x| x >= 2.0).unwrap();
     assert!(f.ns[i] > f.vertical[i] && f.ew[i] > f.vertical[i]);
 }
+
+/// Geopsy's sampling: smoothing at the FFT bins, window curves interpolated linearly. At output
+/// frequencies that are FFT bins it equals smoothing there directly; between two bins it is
+/// the linear interpolation of the two.
+#[test]
+fn smoothing_at_fft_bins_interpolates_between_bins() {
+    let mut g = seisml_testkit::Golden::open("hvsr", "record.npz");
+    let (ns, ew, vt, fs): (ndarray::Array1<f64>, ndarray::Array1<f64>, ndarray::Array1<f64>, f64) =
+        (g.array1("ns"), g.array1("ew"), g.array1("vt"), g.scalar("sampling_rate"));
+    let base = || {
+        hvsr::HvsrParams::new()
+            .window_length(60.0)
+            .windowing(hvsr::Windowing::Overlap { fraction: 0.0 })
+            .fft_length(hvsr::FftLength::WindowLength)
+            .component_spectra(false)
+    };
+    let df = fs / (60.0 * fs).round();
+    let bins: Vec<f64> = (30..40).map(|k| k as f64 * df).collect();
+    let run = |p: hvsr::HvsrParams| p.plan(fs).unwrap().process_arrays(ns.view(), ew.view(), vt.view()).unwrap();
+    let direct = run(base().frequencies(bins.clone()));
+    let at_bins = run(base().frequencies(bins.clone()).smooth_at_fft_bins(true));
+    seisml_testkit::Tolerance::new(0.0, 1e-12).assert_close(
+        "output at FFT bins",
+        at_bins.amplitude.view(),
+        direct.amplitude.view(),
+    );
+    let mids: Vec<f64> = bins.windows(2).map(|w| 0.25 * w[0] + 0.75 * w[1]).collect();
+    let between = run(base().frequencies(mids).smooth_at_fft_bins(true));
+    for w in 0..direct.amplitude.nrows() {
+        for j in 0..bins.len() - 1 {
+            let expected = 0.25 * direct.amplitude[[w, j]] + 0.75 * direct.amplitude[[w, j + 1]];
+            assert!((between.amplitude[[w, j]] - expected).abs() <= 1e-12 * expected, "window {w}, point {j}");
+        }
+    }
+    // an output frequency below the first FFT bin is named
+    let err = base().frequencies(vec![0.5 * df, 1.0]).smooth_at_fft_bins(true).plan(fs).unwrap_err();
+    assert!(matches!(err, hvsr::HvsrError::InvalidParameter { name: "frequencies", .. }), "{err}");
+}
