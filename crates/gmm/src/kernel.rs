@@ -152,6 +152,13 @@ fn chol_quadratic_impl<const FMA: bool, const S: usize>(
             for j0 in (0..d).step_by(2) {
                 let two = j0 + 1 < d;
                 let pmax = if two { j0 + 2 } else { j0 + 1 };
+                #[cfg(target_arch = "x86_64")]
+                if FMA && S == 8 && !pc.tied && isa() == Isa::Avx512 {
+                    let mu = (pc.mu_u[f * d + j0], if two { pc.mu_u[f * d + j0 + 1] } else { 0.0 });
+                    // SAFETY: AVX-512F is available (checked by `isa`); bounds are asserted inside.
+                    unsafe { quad_pair_avx512(&xb, w, u, d, j0, pmax, two, mu, &mut qt[f * w..(f + 1) * w]) };
+                    continue;
+                }
                 let acc = col_pair::<FMA, S>(&xb, w, u, d, j0, pmax, two);
                 for (g, acc) in acc.iter().enumerate().take(if two { 2 } else { 1 }) {
                     let j = j0 + g;
@@ -222,6 +229,31 @@ fn col_pair<const FMA: bool, const S: usize>(
 #[allow(clippy::too_many_arguments)]
 unsafe fn col_pair_avx512(xt: &[f64], w: usize, u: &[f64], d: usize, j0: usize, pmax: usize, two: bool, out: *mut f64) {
     use std::arch::x86_64::*;
+    let (a0, a1) = pair_products_avx512(xt, w, u, d, j0, pmax, two);
+    for s in 0..8 {
+        // SAFETY: the caller's `out` holds 2 × 8 × L values.
+        unsafe {
+            _mm512_storeu_pd(out.add(s * L), a0[s]);
+            _mm512_storeu_pd(out.add((8 + s) * L), a1[s]);
+        }
+    }
+}
+
+/// The product loop shared by [`col_pair_avx512`] and [`quad_pair_avx512`]: 16 accumulators
+/// (two columns × 64 samples) in registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn pair_products_avx512(
+    xt: &[f64],
+    w: usize,
+    u: &[f64],
+    d: usize,
+    j0: usize,
+    pmax: usize,
+    two: bool,
+) -> ([std::arch::x86_64::__m512d; 8], [std::arch::x86_64::__m512d; 8]) {
+    use std::arch::x86_64::*;
     assert!(w == 8 * L && xt.len() >= pmax * w && u.len() >= d * d && pmax <= d && j0 < d);
     let mut a0 = [_mm512_setzero_pd(); 8];
     let mut a1 = [_mm512_setzero_pd(); 8];
@@ -236,11 +268,40 @@ unsafe fn col_pair_avx512(xt: &[f64], w: usize, u: &[f64], d: usize, j0: usize, 
             a1[s] = _mm512_fmadd_pd(xv, u1, a1[s]);
         }
     }
+    (a0, a1)
+}
+
+/// [`col_pair_avx512`] followed by the update `q += (y_{j0} − μU_{j0})² (+ (y_{j0+1} − μU_{j0+1})²)`
+/// of the 64 quadratic forms in `q`, in registers (the same operations as the portable path).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn quad_pair_avx512(
+    xt: &[f64],
+    w: usize,
+    u: &[f64],
+    d: usize,
+    j0: usize,
+    pmax: usize,
+    two: bool,
+    mu: (f64, f64),
+    q: &mut [f64],
+) {
+    use std::arch::x86_64::*;
+    assert!(q.len() == w);
+    let (a0, a1) = pair_products_avx512(xt, w, u, d, j0, pmax, two);
+    let (m0, m1) = (_mm512_set1_pd(mu.0), _mm512_set1_pd(mu.1));
+    let qp = q.as_mut_ptr();
     for s in 0..8 {
-        // SAFETY: the caller's `out` holds 2 × 8 × L values.
+        // SAFETY: `q` holds 64 values (asserted above).
         unsafe {
-            _mm512_storeu_pd(out.add(s * L), a0[s]);
-            _mm512_storeu_pd(out.add((8 + s) * L), a1[s]);
+            let mut qv = _mm512_loadu_pd(qp.add(s * L));
+            let t0 = _mm512_sub_pd(a0[s], m0);
+            qv = _mm512_fmadd_pd(t0, t0, qv);
+            if two {
+                let t1 = _mm512_sub_pd(a1[s], m1);
+                qv = _mm512_fmadd_pd(t1, t1, qv);
+            }
+            _mm512_storeu_pd(qp.add(s * L), qv);
         }
     }
 }
@@ -584,6 +645,45 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The portable FMA code (S = 2, as the AVX2 build runs it) gives the same bits as the
+    /// dispatched build; the non-FMA build agrees to rounding.
+    #[test]
+    fn builds_agree() {
+        let (d, k, n) = (13, 3, 150);
+        let mut chol = pseudo(k * d * d, 7);
+        for f in 0..k {
+            for p in 0..d {
+                for j in 0..p {
+                    chol[f * d * d + p * d + j] = 0.0;
+                }
+            }
+        }
+        let (means, x) = (pseudo(k * d, 8), pseudo(n * d, 9));
+        let xt = transpose(&x, d);
+        for tied in [false, true] {
+            let pc = PackedChol::new(&chol, &means, d, k, tied);
+            let mut q = [vec![0.0; n * k], vec![0.0; n * k], vec![0.0; n * k]];
+            chol_quadratic(&pc, &xt, n, 0, n, &mut q[0]);
+            chol_quadratic_impl::<true, 2>(&pc, &xt, n, 0, n, &mut q[1]);
+            chol_quadratic_impl::<false, 2>(&pc, &xt, n, 0, n, &mut q[2]);
+            if isa() != Isa::Portable {
+                assert_eq!(q[0], q[1]);
+            }
+            assert!(q[0].iter().zip(&q[2]).all(|(a, b)| (a - b).abs() < 1e-12 * (1.0 + a.abs())));
+        }
+        let resp = pseudo(n * k, 10);
+        let mut sx = [vec![0.0; k * d], vec![0.0; k * d]];
+        let mut sx2 = [vec![0.0; k * d], vec![0.0; k * d]];
+        let [sa, sb] = &mut sx;
+        let [qa, qb] = &mut sx2;
+        weighted_sums(&xt, n, 0, n, k, &resp, sa, qa);
+        weighted_sums_impl::<true, 2>(&xt, n, 0, n, k, &resp, sb, qb);
+        if isa() != Isa::Portable {
+            assert_eq!(sx[0], sx[1]);
+            assert_eq!(sx2[0], sx2[1]);
         }
     }
 }
