@@ -1,11 +1,19 @@
 //! [`WaveformDataset`]: a SeisBench dataset on disk, read lazily.
 //!
 //! Opening a dataset reads the metadata CSV files and the HDF5 file structure (never the
-//! waveforms): HDF5 files are opened with hdf5-pure's streaming backend, so a trace read fetches
-//! only the bytes of its row of the bucket. Decoded traces can be kept in a byte-bounded LRU
-//! cache ([`DatasetOptions::cache_bytes`]); memory then stays bounded by that size, not by the
-//! file size. A dataset handle is cheap to clone and to filter (subsets share the open files and
-//! the cache) and is `Send + Sync`: batches are read in parallel.
+//! waveforms). Each bucket is planned once, on first use (see `block.rs`): contiguous,
+//! unfiltered buckets — what seisbench's writer produces — are then read with one positioned
+//! read per trace, decoded straight into the returned array; other layouts (chunked,
+//! compressed) go through hdf5-pure's streaming reader, row by row. Decoded traces can be kept
+//! in a byte-bounded LRU cache ([`DatasetOptions::cache_bytes`]); memory then stays bounded by
+//! that size, not by the file size. A dataset handle is cheap to clone and to filter (subsets
+//! share the open files and the cache) and is `Send + Sync`: batches are read in parallel.
+//!
+//! Batches: [`WaveformDataset::get_waveforms_batch`] returns a fresh `f64` array;
+//! [`WaveformDataset::get_waveforms_batch_as`] returns `f32` (seisbench's dtype for float32
+//! data, half the memory); [`WaveformDataset::get_waveforms_batch_into`] fills a caller-owned
+//! buffer, which avoids page-faulting a fresh array for every batch (about half the cost of a
+//! batch read).
 
 use crate::block::{Block, SampleType};
 use crate::cache::TraceCache;
