@@ -294,3 +294,38 @@ fn writer_flushes_full_buckets_to_disk() {
     assert_eq!(ds.len(), 40);
     assert_eq!(ds.get_waveforms(37, &WaveformOptions::default()).unwrap(), wf);
 }
+
+#[test]
+fn samples_by_channels_datasets_read_transposed() {
+    // the same traces stored "CW" and "WC" (samples × channels, as the writer was given them)
+    let wfs: Vec<Array2<f64>> = (0..5)
+        .map(|k| Array2::from_shape_fn((3, 300 + 7 * k), |(c, t)| ((c * 37 + t * 11 + k) % 101) as f64 - 50.0))
+        .collect();
+    let mut dirs = Vec::new();
+    for order in ["CW", "WC"] {
+        let d = tmp(&format!("dimorder-{order}"));
+        let df = DataFormat { dimension_order: order.into(), sampling_rate: Some(100.0), ..DataFormat::default() };
+        let mut w = WaveformDataWriter::create(&d).data_format(df);
+        for (k, wf) in wfs.iter().enumerate() {
+            let stored = if order == "WC" { wf.t().to_owned() } else { wf.clone() };
+            w.add_trace(Row::new().with("trace_name", format!("t{k}")).with("split", "train"), stored.view()).unwrap();
+        }
+        w.finish().unwrap();
+        dirs.push(d);
+    }
+    let idx: Vec<usize> = (0..5).collect();
+    for cache in [0, 1 << 20] {
+        let cw = WaveformDataset::open_with(&dirs[0], DatasetOptions::default().cache_bytes(cache)).unwrap();
+        let wc = WaveformDataset::open_with(&dirs[1], DatasetOptions::default().cache_bytes(cache)).unwrap();
+        for (k, wf) in wfs.iter().enumerate() {
+            assert_eq!(&wc.get_waveforms(k, &WaveformOptions::default()).unwrap(), wf, "trace {k}");
+        }
+        for opts in [WaveformOptions::default(), WaveformOptions::resampled(50.0), WaveformOptions::resampled(33.3)] {
+            assert_eq!(
+                wc.get_waveforms_batch(&idx, &opts).unwrap(),
+                cw.get_waveforms_batch(&idx, &opts).unwrap(),
+                "{opts:?}"
+            );
+        }
+    }
+}
