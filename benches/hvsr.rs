@@ -72,8 +72,9 @@ fn write_file(ch: &[Vec<f64>; 3]) -> PathBuf {
     path
 }
 
+/// The file's traces as a stream (moved, not copied).
 fn read(path: &Path) -> Stream {
-    read_mseed_file(path).expect("read").stream()
+    Stream::new(read_mseed_file(path).expect("read").traces.into_iter().map(|t| t.trace).collect())
 }
 
 fn params() -> HvsrParams {

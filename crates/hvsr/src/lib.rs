@@ -55,6 +55,19 @@
 //! of every component is returned as well ([`ComponentSpectra`]).
 //! [`Order::SmoothThenCombine`] smooths each component first.
 //!
+//! Pre-processing of the whole record, in hvsrpy's order: sensor-orientation correction
+//! ([`HvsrParams::sensor_azimuth`], the NS axis's azimuth from north), then an optional
+//! zero-phase Butterworth pre-filter ([`HvsrParams::prefilter`], order 5 by default, like
+//! `scipy.signal.sosfiltfilt`), then windowing. Geopsy's frequency sampling — smoothing at the
+//! FFT bins and interpolating each window's curves linearly to the output frequencies — is
+//! [`HvsrParams::smooth_at_fft_bins`]; with it and Geopsy's other settings the mean curve of
+//! the UT.STN11 records is within 0.82 % of Geopsy's `.hv` output at every frequency.
+//!
+//! Speed: the zero padding of the FFT (hvsrpy pads 6001 samples to 32768) and the bins the
+//! smoothing never reads are pruned exactly, and the smoothing weights are applied to the
+//! spectra of several windows per pass; windows are processed in parallel in fixed chunks, so
+//! the results do not depend on the number of threads.
+//!
 //! Other entry points: [`HvsrPlan::process_stream`] (one trace per component, trimmed to the
 //! common span), [`HvsrPlan::process_arrays`], [`HvsrPlan::process_azimuthal`] (hvsrpy's
 //! azimuthal H/V with Cheng et al. 2020 weights, [`AzimuthalHvsr`]) and [`Hvsr::analyze`]
