@@ -390,11 +390,13 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
                 for a in 0..d {
                     let src = &xt[a * stride + i0 + sb..a * stride + i0 + sb + mb];
                     let (dst, wdst) = (&mut dt[a * SB..a * SB + nv], &mut wdt[a * SB..a * SB + nv]);
-                    for r in 0..nv {
-                        let v = if r < mb { src[r] - mu[a] } else { 0.0 };
-                        dst[r] = v;
-                        wdst[r] = wc[r] * v;
+                    let m_a = mu[a];
+                    for ((dv, wv), (&xv, &wr)) in dst.iter_mut().zip(wdst.iter_mut()).zip(src.iter().zip(&wc[..mb])) {
+                        *dv = xv - m_a;
+                        *wv = wr * *dv;
                     }
+                    dst[mb..].fill(0.0);
+                    wdst[mb..].fill(0.0);
                 }
                 nv
             };

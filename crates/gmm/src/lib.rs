@@ -32,9 +32,11 @@
 //! Dirichlet-process or Dirichlet-distribution weight priors), [`KMeans`], [`Pca`] and
 //! [`FastIca`].
 //!
-//! Speed: the E- and M-steps run over fixed row chunks in parallel (rayon) with a
-//! register-blocked kernel for the quadratic forms and scatter matrices; partial sums are reduced
-//! in chunk order, so results do not depend on the number of threads.
+//! Speed: the data are transposed once per fit so that consecutive samples fill SIMD lanes; the
+//! E-step quadratic forms (through the upper-triangular precision Cholesky factors) and the
+//! M-step scatter sums (lower triangle only) run as register-tiled kernels compiled for AVX-512,
+//! AVX2 + FMA or portable code, chosen at run time. Work items have fixed boundaries and partial
+//! sums are reduced in item order, so results do not depend on the number of threads (rayon).
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
