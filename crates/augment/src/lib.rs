@@ -41,6 +41,11 @@
 //! # Ok::<(), augment::AugmentError>(())
 //! ```
 //!
+//! Speed: the leading pure windows of a pipeline are planned on a [`PendingWindow`] before any
+//! data is read, so a source such as [`InMemorySource`] converts only the kept samples; and
+//! [`Generator::batch_into`] writes samples straight into a reused [`Batch`] (no per-batch
+//! allocation). Results never depend on the thread count.
+//!
 //! Conventions: f64 waveforms inside the pipeline, float32 batches; arrival positions in samples
 //! (metadata keys ending in `_sample` move with every window and shift); every random step draws
 //! from the RNG handed to [`Augmentation::apply`].

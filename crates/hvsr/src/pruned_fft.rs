@@ -31,10 +31,11 @@ pub(crate) struct PrunedRfft {
     /// Longest input.
     max_len: usize,
     fft: Arc<dyn Fft<f64>>,
-    /// W_M^t for t < M.
+    /// W_M^(j·r) for r = 1..p, j < q, one contiguous row per r.
     tw_m: Vec<C64>,
-    /// W_n^k for the requested bins.
-    tw_n: Vec<C64>,
+    /// Per requested bin k: (A, B) = ((1 − i·W_n^k)/2, (1 + i·W_n^k)/2), so that
+    /// X[k] = A·Z[k] + B·Z*[M−k].
+    post: Vec<(C64, C64)>,
     bins: Range<usize>,
 }
 
@@ -68,9 +69,16 @@ impl PrunedRfft {
         }
         let q = m / p;
         let fft = FftPlanner::new().plan_fft_forward(q);
-        let tw_m = (0..m).map(|t| twiddle(t, m)).collect();
-        let tw_n = bins.clone().map(|k| twiddle(k, n)).collect();
-        Some(Self { m, p, q, max_len, fft, tw_m, tw_n, bins })
+        let tw_m = (1..p).flat_map(|r| (0..q).map(move |j| twiddle(j * r, m))).collect();
+        let i = C64::new(0.0, 1.0);
+        let post = bins
+            .clone()
+            .map(|k| {
+                let w = twiddle(k, n);
+                ((C64::new(1.0, 0.0) - i * w) * 0.5, (C64::new(1.0, 0.0) + i * w) * 0.5)
+            })
+            .collect();
+        Some(Self { m, p, q, max_len, fft, tw_m, post, bins })
     }
 
     /// Buffers for [`Self::forward`]: (sub-transform data, FFT scratch).
@@ -93,10 +101,9 @@ impl PrunedRfft {
             sub0[h - 1] = C64::new(last, 0.0);
         }
         sub0[h..].fill(C64::new(0.0, 0.0));
-        for (r, sub) in subs.chunks_exact_mut(q).enumerate() {
-            let r = r + 1;
-            for (j, (b, z)) in sub[..h].iter_mut().zip(sub0[..h].iter()).enumerate() {
-                *b = z * self.tw_m[j * r];
+        for (sub, tw) in subs.chunks_exact_mut(q).zip(self.tw_m.chunks_exact(q)) {
+            for ((b, z), w) in sub[..h].iter_mut().zip(&sub0[..h]).zip(&tw[..h]) {
+                *b = z * w;
             }
             sub[h..].fill(C64::new(0.0, 0.0));
         }
@@ -104,14 +111,9 @@ impl PrunedRfft {
         // Z[t] sits at buf[(t mod p)·q + t / p].
         let (m, mask, shift) = (self.m, p - 1, p.trailing_zeros());
         let z = |t: usize| buf[(t & mask) * q + (t >> shift)];
-        for ((o, &w), k) in out.iter_mut().zip(&self.tw_n).zip(self.bins.clone()) {
+        for ((o, &(ca, cb)), k) in out.iter_mut().zip(&self.post).zip(self.bins.clone()) {
             let t = if k == m { 0 } else { k };
-            let a = z(t);
-            let b = z(if t == 0 { 0 } else { m - t }).conj();
-            let e = (a + b) * 0.5;
-            let d = (a - b) * 0.5;
-            let o_ = C64::new(d.im, -d.re); // (a − b)/(2i)
-            *o = e + w * o_;
+            *o = ca * z(t) + cb * z(if t == 0 { 0 } else { m - t }).conj();
         }
     }
 }

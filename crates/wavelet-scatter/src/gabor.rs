@@ -215,6 +215,29 @@ impl GaborBank {
         &self.spectra
     }
 
+    /// Bins of filter `k`'s length-N spectrum where its gain may reach `level` times the peak,
+    /// plus the DC bin (where the window mean of a modulus sits): the periodised analytic
+    /// Gaussian `exp(−(π w (ν − f))²)`, widened where the window cuts the envelope: the jump
+    /// `h = exp(−(T/w)²)` at the edges `±T` leaks about `h·N·dt / (2π d · √π w / dt)` of the
+    /// peak at `d` bins from the centre. Outside, the computed spectrum is round-off.
+    pub fn band_mask(&self, k: usize, level: f64) -> impl Iterator<Item = bool> + '_ {
+        let n = self.bins;
+        let (f, w) = (self.centers[k], self.widths[k]);
+        // Grid step dt = N/(fs(N−1)): bin b is the frequency b/(N·dt), periodic in 1/dt.
+        let dt = self.times[1] - self.times[0];
+        let period = 1.0 / dt;
+        let bin = period / n as f64;
+        let edge = self.times[n - 1] / w;
+        let jump = (-(edge * edge)).exp();
+        let peak = PI.sqrt() * w / dt;
+        let leak_bins = jump * n as f64 / (2.0 * PI * level * peak);
+        let reach = ((1.0 / level).ln().sqrt() / (PI * w)).max(leak_bins * bin);
+        (0..n).map(move |b| {
+            let d = (b as f64 * bin - f).rem_euclid(period);
+            b == 0 || d.min(period - d) <= reach
+        })
+    }
+
     /// Duration (s) over which the longest wavelet's envelope exceeds [`SUPPORT_LEVEL`].
     pub fn longest_support(&self) -> f64 {
         let w = self.widths.iter().copied().fold(0.0, f64::max);

@@ -2,6 +2,7 @@
 
 use crate::float::Sample;
 use crate::{Result, ScatterError};
+use num_complex::Complex;
 use serde::{Deserialize, Serialize};
 
 /// How the scalogram of every path is reduced over the window (over the samples where the input
@@ -62,6 +63,32 @@ impl Pooling {
         }
     }
 
+    /// Whole-window mean, max or median of the moduli of `y` in any order (not for
+    /// [`Pooling::Average`], which needs time order). The median and max are selected on
+    /// squared moduli (same order, no square root per sample); `scratch` holds ≥ `y.len()` values.
+    pub(crate) fn apply_complex<T: Sample>(&self, y: &[Complex<T>], scratch: &mut [T], out: &mut [T]) {
+        let norm_sqr = |z: &Complex<T>| z.re * z.re + z.im * z.im;
+        match *self {
+            Pooling::Mean => {
+                out[0] = y.iter().map(|z| norm_sqr(z).sqrt()).sum::<T>() / T::of(y.len() as f64);
+            }
+            Pooling::Max | Pooling::Median | Pooling::Average { .. } => {
+                let sq = &mut scratch[..y.len()];
+                for (d, z) in sq.iter_mut().zip(y) {
+                    *d = norm_sqr(z);
+                }
+                let max = max_of(sq);
+                if *self == Pooling::Max {
+                    out[0] = max.sqrt();
+                    return;
+                }
+                let n = sq.len();
+                let (upper, lower) = select_pair(sq, n / 2, max);
+                out[0] = if n % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / T::of(2.0) };
+            }
+        }
+    }
+
     /// True when [`Pooling::apply`] reorders its input (callers must pass a copy).
     pub(crate) fn reorders(&self) -> bool {
         matches!(self, Pooling::Median)
@@ -74,9 +101,32 @@ fn mean<T: Sample>(v: &[T]) -> T {
 
 fn median<T: Sample>(v: &mut [T]) -> T {
     let n = v.len();
-    let k = n / 2;
-    let (upper, lower) = if n < 128 { select_by_sorting(v, k) } else { select_by_buckets(v, k) };
+    let max = max_of(v);
+    let (upper, lower) = select_pair(v, n / 2, max);
     if n % 2 == 1 { upper } else { (lower + upper) / T::of(2.0) }
+}
+
+/// Maximum of non-NaN values, in four independent lanes (vectorisable).
+fn max_of<T: Sample>(v: &[T]) -> T {
+    let mut lanes = [T::neg_infinity(); 4];
+    let mut quads = v.chunks_exact(4);
+    for q in &mut quads {
+        for (l, &x) in lanes.iter_mut().zip(q) {
+            *l = if x > *l { x } else { *l };
+        }
+    }
+    for &x in quads.remainder() {
+        lanes[0] = if x > lanes[0] { x } else { lanes[0] };
+    }
+    lanes.into_iter().fold(T::neg_infinity(), |a, b| if b > a { b } else { a })
+}
+
+/// (k-th smallest, (k−1)-th smallest) of `v` (k ≥ 1), whose maximum is `max`.
+fn select_pair<T: Sample>(v: &mut [T], k: usize, max: T) -> (T, T) {
+    if v.len() < 128 || !(max.is_finite() && max > T::zero()) {
+        return select_by_sorting(v, k);
+    }
+    select_by_histogram(v, k, max)
 }
 
 fn cmp<T: Sample>(a: &T, b: &T) -> std::cmp::Ordering {
@@ -89,52 +139,62 @@ fn select_by_sorting<T: Sample>(v: &mut [T], k: usize) -> (T, T) {
     (*mid, left.iter().copied().fold(T::neg_infinity(), T::max))
 }
 
-const BUCKETS: usize = 256;
+/// Histogram buckets below the maximum: 16 per octave, so 32 octaves (the last bucket also
+/// holds everything smaller, which keeps the selection exact, only slower).
+const BUCKETS: usize = 512;
+const BUCKET_SHIFT: u32 = 48;
 
-/// Exact (k-th, (k−1)-th) smallest of non-negative finite values with one histogram pass: the
-/// bucket index is non-decreasing in x, so only the bucket holding rank k needs a quickselect
-/// (a few dozen values instead of thousands).
-fn select_by_buckets<T: Sample>(v: &mut [T], k: usize) -> (T, T) {
-    let (min, max) = v.iter().fold((T::infinity(), T::neg_infinity()), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    let usable = min >= T::zero() && max > min && max.is_finite();
-    if !usable {
-        return select_by_sorting(v, k);
+/// Exact (k-th, (k−1)-th) smallest of non-negative finite values (k ≥ 1) with a histogram of the
+/// IEEE bits below the maximum (monotone for non-negative floats, spread logarithmically, which
+/// suits heavy-tailed moduli): only the bucket holding rank k needs a quickselect, a few dozen
+/// values instead of thousands. Four interleaved histograms break the store-to-load chain
+/// when neighbouring samples (smooth moduli) fall in the same bucket.
+fn select_by_histogram<T: Sample>(v: &mut [T], k: usize, max: T) -> (T, T) {
+    let top = max.to64().to_bits();
+    // Larger key = smaller value; negative zero (sign bit) is read as zero.
+    let key = |x: T| (((top - (x.to64().to_bits() & !(1 << 63)).min(top)) >> BUCKET_SHIFT) as usize).min(BUCKETS - 1);
+    let mut hist = [[0u32; BUCKETS]; 4];
+    let mut quads = v.chunks_exact(4);
+    for q in &mut quads {
+        hist[0][key(q[0])] += 1;
+        hist[1][key(q[1])] += 1;
+        hist[2][key(q[2])] += 1;
+        hist[3][key(q[3])] += 1;
     }
-    // For non-negative floats the IEEE bit pattern is monotone: buckets of the bit offset are
-    // ordered and spread roughly logarithmically, which suits the heavy-tailed moduli.
-    let lo = min.to64().to_bits();
-    let span = max.to64().to_bits() - lo;
-    let shift = (64 - span.leading_zeros()).saturating_sub(BUCKETS.trailing_zeros());
-    let bucket = |x: T| ((x.to64().to_bits() - lo) >> shift) as usize;
-    let mut counts = [0u32; BUCKETS];
-    for &x in v.iter() {
-        counts[bucket(x)] += 1;
+    for &x in quads.remainder() {
+        hist[0][key(x)] += 1;
     }
+    // Walk from the smallest values up to the bucket holding rank k.
     let mut before = 0usize;
     let mut target = 0usize;
-    for (b, &c) in counts.iter().enumerate() {
-        if before + c as usize > k {
+    for b in (0..BUCKETS).rev() {
+        let c = (hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b]) as usize;
+        if before + c > k {
             target = b;
             break;
         }
-        before += c as usize;
+        before += c;
     }
+    // Move the target bucket to the front by swaps (the multiset is preserved).
     let mut m = 0;
-    let mut below = T::neg_infinity();
     for i in 0..v.len() {
         let x = v[i];
-        let b = bucket(x);
-        if b == target {
+        if key(x) == target {
             v[i] = v[m];
             v[m] = x;
             m += 1;
-        } else if b < target {
-            below = below.max(x);
         }
     }
     let kk = k - before;
-    let (left, mid, _) = v[..m].select_nth_unstable_by(kk, cmp);
-    let lower = if kk > 0 { left.iter().copied().fold(T::neg_infinity(), T::max) } else { below };
+    let (head, rest) = v.split_at_mut(m);
+    let (left, mid, _) = head.select_nth_unstable_by(kk, cmp);
+    let lower = if kk > 0 {
+        left.iter().copied().fold(T::neg_infinity(), T::max)
+    } else {
+        // Rank k is the bucket's smallest: its predecessor is the largest value of the lower
+        // buckets, all in `v[m..]` (rare: one more pass).
+        rest.iter().copied().filter(|&x| key(x) > target).fold(T::neg_infinity(), T::max)
+    };
     (*mid, lower)
 }
 

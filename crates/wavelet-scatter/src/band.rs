@@ -1,0 +1,200 @@
+//! Pruned inverse DFT of a band-limited filter: the moduli of `ifft(S·Ψ)` (length N) when Ψ is
+//! negligible outside K circularly contiguous bins, at the cost of N/M inverse DFTs of size M.
+//!
+//! Why it is exact: with the band starting at bin `a` and `Z[j] = S[a+j]·Ψ[a+j]` (j < K ≤ M,
+//! N = m·M), the time index `n = m·q + r` gives
+//! `y[n] = ω_N^{a n} · Σ_j (Z[j]·ω_N^{j r}) · ω_M^{j q}`, with `ω_L = e^{2iπ/L}`:
+//! an M-point inverse DFT per residue r of the twiddled band. The leading phase `ω_N^{a n}` has
+//! modulus 1, so `|y[n]|` needs no further work. The twiddles are folded into the filter table
+//! once (`m × K` values, rounded from f64), so the per-window cost is `m·K` complex products and
+//! m small FFTs instead of one N-point FFT over mostly zero bins.
+
+use crate::float::Sample;
+use num_complex::{Complex, Complex64};
+use rustfft::{Fft, FftPlanner};
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+/// One filter of a layer, planned for its band.
+pub(crate) struct Band<T> {
+    /// First bin of the band (circular).
+    start: usize,
+    /// Band width K in bins.
+    len: usize,
+    /// Size M of each small inverse DFT (a divisor of N, ≥ K).
+    sub: usize,
+    /// Number m = N / M of small inverse DFTs.
+    count: usize,
+    fft: Arc<dyn Fft<T>>,
+    /// `count × len` products `Ψ[a+j]·scale·ω_N^{j r}`.
+    table: Vec<Complex<T>>,
+}
+
+impl<T: Sample> Band<T> {
+    /// Plan the filter `psi` (length N, multiplied by `scale`) over the bins where `keep` is true.
+    pub(crate) fn new(
+        psi: &[Complex64],
+        scale: f64,
+        keep: impl Iterator<Item = bool>,
+        planner: &mut FftPlanner<T>,
+    ) -> Self {
+        let n = psi.len();
+        let (start, len) = circular_support(keep);
+        let sub = best_divisor(n, len);
+        let count = n / sub;
+        let mut table = Vec::with_capacity(count * len);
+        for r in 0..count {
+            for j in 0..len {
+                let p = psi[(start + j) % n] * scale;
+                // Exact argument reduction: (j·r) mod N before the angle.
+                let phase = 2.0 * PI * ((j * r) % n) as f64 / n as f64;
+                let z = p * Complex64::new(phase.cos(), phase.sin());
+                table.push(Complex::new(T::of(z.re), T::of(z.im)));
+            }
+        }
+        Self { start, len, sub, count, fft: planner.plan_fft_inverse(sub), table }
+    }
+
+    /// Band width K in bins (the spectrum handed to [`Band::apply`] must extend K bins past N).
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Scratch length the small inverse DFT needs.
+    pub(crate) fn scratch_len(&self) -> usize {
+        self.fft.get_inplace_scratch_len()
+    }
+
+    /// Filter the spectrum `spec` (length ≥ N + K, periodically extended: `spec[N + i] = spec[i]`)
+    /// and write into `out` (length N) values whose moduli are `|y[n]|` in the order of
+    /// [`Band::natural`].
+    pub(crate) fn apply(&self, spec: &[Complex<T>], out: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
+        let band = &spec[self.start..self.start + self.len];
+        let zero = Complex::new(T::zero(), T::zero());
+        for (chunk, tw) in out.chunks_exact_mut(self.sub).zip(self.table.chunks_exact(self.len)) {
+            let (head, tail) = chunk.split_at_mut(self.len);
+            for ((o, s), t) in head.iter_mut().zip(band).zip(tw) {
+                *o = *s * *t;
+            }
+            tail.fill(zero);
+        }
+        self.fft.process_with_scratch(out, scratch);
+    }
+
+    /// Write `f(out[p])` to `dst[(n + shift) mod N]` for every buffer position `p`, where `n` is
+    /// the time index of position `p` (numpy's `fftshift` rolls by `shift = N/2`).
+    pub(crate) fn natural<F: Fn(Complex<T>) -> T>(&self, out: &[Complex<T>], shift: usize, dst: &mut [T], f: F) {
+        let n = dst.len();
+        for (r, chunk) in out.chunks_exact(self.sub).enumerate() {
+            let mut o = (r + shift) % n;
+            for z in chunk {
+                dst[o] = f(*z);
+                o += self.count;
+                if o >= n {
+                    o -= n;
+                }
+            }
+        }
+    }
+}
+
+/// Smallest circular interval `(start, len)` holding every `true` of the mask (the complement
+/// of the longest circular run of `false`). An all-false mask gives `(0, 1)`.
+fn circular_support(mask: impl Iterator<Item = bool>) -> (usize, usize) {
+    let mask: Vec<bool> = mask.collect();
+    let n = mask.len();
+    let Some(first) = mask.iter().position(|&m| m) else { return (0, 1.min(n)) };
+    // Longest run of false, scanning 2N positions from a true bin so wrapping runs are whole.
+    let (mut best_len, mut best_end) = (0, first);
+    let mut run = 0;
+    for i in first..first + n {
+        if mask[i % n] {
+            run = 0;
+        } else {
+            run += 1;
+            if run > best_len {
+                best_len = run;
+                best_end = i + 1;
+            }
+        }
+    }
+    if best_len == 0 {
+        return (0, n);
+    }
+    (best_end % n, n - best_len)
+}
+
+/// Divisor M ≥ K of N minimising the estimated cost of N/M inverse DFTs of size M: N·Σ over
+/// the prime factors p of M of log2(p) (tripled above 16, where rustfft needs Rader/Bluestein),
+/// plus a per-transform overhead.
+fn best_divisor(n: usize, k: usize) -> usize {
+    let cost = |m: usize| {
+        let mut c = 0.0;
+        let mut rest = m;
+        let mut p = 2;
+        while p * p <= rest {
+            while rest.is_multiple_of(p) {
+                c += (p as f64).log2() * if p > 16 { 3.0 } else { 1.0 };
+                rest /= p;
+            }
+            p += 1;
+        }
+        if rest > 1 {
+            c += (rest as f64).log2() * if rest > 16 { 3.0 } else { 1.0 };
+        }
+        n as f64 * c + 32.0 * (n / m) as f64
+    };
+    (k.max(1)..=n).filter(|m| n.is_multiple_of(*m)).min_by(|a, b| cost(*a).total_cmp(&cost(*b))).unwrap_or(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn support_and_divisor() {
+        let m = |s: &str| s.chars().map(|c| c == '1').collect::<Vec<_>>().into_iter();
+        assert_eq!(circular_support(m("0011100")), (2, 3));
+        assert_eq!(circular_support(m("1000011")), (5, 3));
+        assert_eq!(circular_support(m("1111")), (0, 4));
+        assert_eq!(circular_support(m("0000")), (0, 1));
+        assert_eq!(best_divisor(3000, 3000), 3000);
+        assert!(3000 % best_divisor(3000, 47) == 0 && best_divisor(3000, 47) >= 47);
+        assert_eq!(best_divisor(7, 3), 7);
+    }
+
+    /// The pruned transform equals a full inverse FFT of the masked product in modulus.
+    #[test]
+    fn pruned_equals_full() {
+        for (n, lo, hi) in [(3000usize, 100usize, 160usize), (2001, 1990, 2030), (512, 0, 512), (60, 50, 65)] {
+            let psi: Vec<Complex64> = (0..n)
+                .map(|i| {
+                    let d = (i + n - lo) % n;
+                    if d < hi - lo {
+                        Complex64::new(1.0 + (d as f64 * 0.3).sin(), (d as f64 * 0.7).cos())
+                    } else {
+                        Complex64::new(0.0, 0.0)
+                    }
+                })
+                .collect();
+            let spec: Vec<Complex64> =
+                (0..n).map(|i| Complex64::new((i as f64 * 1.7).sin(), (i as f64 * 0.37).cos())).collect();
+            let mut planner = FftPlanner::<f64>::new();
+            let keep = psi.iter().map(|z| z.norm() > 0.0);
+            let band = Band::<f64>::new(&psi, 1.0 / n as f64, keep, &mut planner);
+            let mut ext = spec.clone();
+            ext.extend_from_slice(&spec[..band.len()]);
+            let mut out = vec![Complex64::new(0.0, 0.0); n];
+            let mut scratch = vec![Complex64::new(0.0, 0.0); band.scratch_len()];
+            band.apply(&ext, &mut out, &mut scratch);
+            let mut got = vec![0.0; n];
+            band.natural(&out, 0, &mut got, |z| z.norm());
+            let mut full: Vec<Complex64> = spec.iter().zip(&psi).map(|(a, b)| a * b / n as f64).collect();
+            planner.plan_fft_inverse(n).process(&mut full);
+            let max = full.iter().map(|z| z.norm()).fold(0.0, f64::max);
+            for (g, e) in got.iter().zip(&full) {
+                assert!((g - e.norm()).abs() <= 1e-14 * max, "n = {n}: {g} vs {}", e.norm());
+            }
+        }
+    }
+}
