@@ -109,13 +109,18 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
-/// Median (seconds) of every criterion benchmark of `group`, from `target/criterion/<group>/<case>/new/estimates.json`.
-fn criterion_medians(group: &str) -> BTreeMap<String, f64> {
+/// Median (seconds) of every criterion benchmark of `group`, from `target/criterion/<group>/<case>/new/estimates.json`,
+/// written at or after `since` (cases left over from older bench runs are not reported).
+fn criterion_medians(group: &str, since: std::time::SystemTime) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     let dir = target_dir().join("criterion").join(group);
     let Ok(rd) = std::fs::read_dir(&dir) else { return out };
     for e in rd.flatten() {
         let est = e.path().join("new").join("estimates.json");
+        let fresh = std::fs::metadata(&est).and_then(|m| m.modified()).is_ok_and(|t| t >= since);
+        if !fresh {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&est) else { continue };
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
         if let Some(ns) = v["median"]["point_estimate"].as_f64() {
@@ -138,6 +143,14 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}")
 }
 
+/// The 1-minute load average (how busy the shared machine was).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
 fn today() -> String {
     output(Command::new("date").args(["-u", "+%Y-%m-%d"])).map(|s| s.trim().to_string()).unwrap_or_default()
 }
@@ -156,12 +169,15 @@ fn bench(args: &[String]) -> Res<()> {
     let mut failures = Vec::new();
     for (krate, benches) in selected(args)? {
         let group = benches[0];
+        let since = std::time::SystemTime::now();
+        let load_before = load();
         for b in *benches {
             if let Err(e) = run(cargo().args(["bench", "-p", "seisml", "--bench", b, "--", "--noplot"])) {
                 failures.push(e);
             }
         }
-        let rust = criterion_medians(group);
+        let rust = criterion_medians(group, since);
+        let load_between = load();
         let mut reference: BTreeMap<String, f64> = BTreeMap::new();
         let refs = scripts(krate, "bench_ref");
         if !refs.is_empty() {
@@ -183,9 +199,12 @@ fn bench(args: &[String]) -> Res<()> {
             }
         }
         let mut table = format!(
-            "Measured {} on {} (`cargo xtask bench {krate}`; criterion median vs reference median).\n\n| case | seisml (median) | reference (median) | speed-up |\n|---|---|---|---|\n",
+            "Measured {} on {} (`cargo xtask bench {krate}`; criterion median vs reference median, \
+             same run; 1-min load average {load_before} before criterion, {load_between} before the \
+             reference, {} after).\n\n| case | seisml (median) | reference (median) | speed-up |\n|---|---|---|---|\n",
             today(),
-            machine()
+            machine(),
+            load()
         );
         for (case, t) in &rust {
             let (r, ratio) = match reference.get(case) {
