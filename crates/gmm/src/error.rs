@@ -23,6 +23,37 @@ pub enum GmmError {
         /// The value.
         value: f64,
     },
+    /// A finite value whose square would overflow the sums of squared distances.
+    #[error(
+        "{what} holds a value of magnitude {value} at index {index}; values must stay within ±{limit:e} so that \
+         squared distances stay finite: rescale (standardise) the data"
+    )]
+    OutOfScale {
+        /// What held the value.
+        what: String,
+        /// Index (flat) of the first such value.
+        index: usize,
+        /// The value.
+        value: f64,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
+    /// A row whose likelihood under a fitted mixture is not representable (too far from every
+    /// component, in units of its covariance): its probabilities would be NaN.
+    #[error(
+        "row {row} has a log-likelihood that is not finite under the model (it lies too far from every \
+         component in units of the component covariances): check the row or the scale of the data"
+    )]
+    NonFiniteLikelihood {
+        /// Row index.
+        row: usize,
+    },
+    /// Data without any spread, where the method needs some.
+    #[error("{what} has zero variance (all rows are identical)")]
+    ZeroVariance {
+        /// What was degenerate.
+        what: &'static str,
+    },
     /// Inputs whose shapes or lengths must agree do not.
     #[error("shape mismatch: {what}: expected {expected}, got {got}")]
     ShapeMismatch {

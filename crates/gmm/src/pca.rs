@@ -40,6 +40,19 @@ impl PcaParams {
         flip_signs_by_rows(&mut vt);
         let ev: Array1<f64> = s.mapv(|v| v * v / (n - 1) as f64);
         let total = ev.sum();
+        if total <= 0.0 {
+            return Err(GmmError::ZeroVariance { what: "PCA data" });
+        }
+        // Whitening divides by the standard deviation of every kept component.
+        if self.whiten
+            && let Some(i) = ev.iter().take(nc).position(|&v| v <= 0.0)
+        {
+            return Err(GmmError::invalid(
+                "n_components",
+                nc,
+                format!("component {i} has zero variance and cannot be whitened: keep at most {i} components"),
+            ));
+        }
         let noise_variance = if nc < n.min(d) { ev.slice(ndarray::s![nc..]).mean().unwrap_or(0.0) } else { 0.0 };
         Ok(Pca {
             mean,

@@ -1,15 +1,21 @@
 //! Scoring shared by the fitted mixtures: every prediction derives from the weighted
 //! log-probabilities `log π_k + log p(x | θ_k)` of a [`LogProbPlan`].
 
-use crate::Result;
 use crate::estep::{LogProbPlan, logsumexp, weighted_log_prob as wlp_rows};
 use crate::validate::check_features;
+use crate::{GmmError, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 /// Weighted log-probabilities (`n × k`) after checking `x` against the fitted feature count.
+/// Error for a row whose likelihood is not representable (every entry `-inf` or NaN from an
+/// overflowing quadratic form): its probabilities would be NaN.
 pub(crate) fn weighted_log_prob(plan: &LogProbPlan, x: ArrayView2<f64>, n_features: usize) -> Result<Array2<f64>> {
     let x = check_features("mixture data", x, n_features)?;
     let out = wlp_rows(plan, x.as_slice().expect("standard layout"));
+    if let Some(row) = out.chunks_exact(plan.k).position(|r| r.iter().any(|v| v.is_nan()) || logsumexp(r).is_infinite())
+    {
+        return Err(GmmError::NonFiniteLikelihood { row });
+    }
     Ok(Array2::from_shape_vec((x.nrows(), plan.k), out).expect("n × k"))
 }
 

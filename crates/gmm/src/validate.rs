@@ -3,8 +3,12 @@
 use crate::{GmmError, Result};
 use ndarray::{ArrayView2, CowArray, Ix2};
 
-/// Error unless `x` is a non-empty matrix of finite values; returns it in standard (row-major,
-/// contiguous) layout so the kernels can work on plain slices.
+/// Largest magnitude accepted in user data: squares of up to ~10¹⁸ such values (n·d terms)
+/// still sum to a finite number.
+pub(crate) const MAX_ABS: f64 = 1e140;
+
+/// Error unless `x` is a non-empty matrix of finite values within ±[`MAX_ABS`]; returns it in
+/// standard (row-major, contiguous) layout so the kernels can work on plain slices.
 pub(crate) fn check_matrix<'a>(what: &'static str, x: ArrayView2<'a, f64>) -> Result<CowArray<'a, f64, Ix2>> {
     if x.nrows() == 0 || x.ncols() == 0 {
         return Err(GmmError::Empty { what });
@@ -12,11 +16,12 @@ pub(crate) fn check_matrix<'a>(what: &'static str, x: ArrayView2<'a, f64>) -> Re
     let x: CowArray<'a, f64, Ix2> =
         if x.is_standard_layout() { x.into() } else { x.as_standard_layout().into_owned().into() };
     let ncols = x.ncols();
-    if let Some((index, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(GmmError::NonFinite {
-            what: format!("{what} (row {}, column {})", index / ncols, index % ncols),
-            index,
-            value,
+    if let Some((index, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite() || v.abs() > MAX_ABS) {
+        let what = format!("{what} (row {}, column {})", index / ncols, index % ncols);
+        return Err(if value.is_finite() {
+            GmmError::OutOfScale { what, index, value, limit: MAX_ABS }
+        } else {
+            GmmError::NonFinite { what, index, value }
         });
     }
     Ok(x)
