@@ -21,7 +21,17 @@ COV_TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def save(name, **arrays):
-    np.savez_compressed(os.path.join(OUT, name), **{k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()})
+    """Write `name` unless it already holds exactly these arrays (npz files carry a time stamp, so
+    rewriting identical numbers would still change the bytes)."""
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}
+    path = os.path.join(OUT, name)
+    if os.path.exists(path):
+        with np.load(path) as old:
+            if set(old.files) == set(arrays) and all(
+                old[k].shape == v.shape and np.array_equal(old[k], v, equal_nan=True) for k, v in arrays.items()
+            ):
+                return
+    np.savez_compressed(path, **arrays)
 
 
 def blobs(rng, n, d, k, spread, sep):
@@ -98,7 +108,7 @@ def gaussian_mixtures(data, rng):
 
 def kmeans(data):
     cases = {}
-    for name in ["blobs2d", "d10", "neardup"]:
+    for name in ["blobs2d", "d10", "d50", "illcond", "neardup"]:
         x, k = data[name]
         idx = np.linspace(0, len(x) - 1, k).round().astype(int)
         c0 = x[idx].copy()
@@ -141,34 +151,56 @@ def ica(rng):
             save(f"{tag}.npz", components=f.components_, mixing=f.mixing_, mean=f.mean_, whitening=f.whitening_,
                  sources=f.transform(x), n_iter=f.n_iter_)
             cases[tag] = {"algorithm": alg, "fun": fun, "n_components": 3, "max_iter": 400, "tol": 1e-10}
+    # Whitening without the final rescaling to unit variance.
+    for alg, fun in [("parallel", "logcosh"), ("deflation", "exp")]:
+        f = FastICA(n_components=3, algorithm=alg, fun=fun, whiten="arbitrary-variance", w_init=w_init,
+                    max_iter=400, tol=1e-10, whiten_solver="svd").fit(x)
+        tag = f"ica_{alg}_{fun}_arbitrary"
+        save(f"{tag}.npz", components=f.components_, mixing=f.mixing_, mean=f.mean_, whitening=f.whitening_,
+             sources=f.transform(x), n_iter=f.n_iter_)
+        cases[tag] = {"algorithm": alg, "fun": fun, "n_components": 3, "max_iter": 400, "tol": 1e-10,
+                      "whiten": "arbitrary-variance"}
     return cases
 
 
+def custom_priors(ct, d):
+    """Non-default priors (the same numbers are built in crates/gmm/tests/golden.rs)."""
+    cov = {"full": 2.0 * np.eye(d), "tied": 2.0 * np.eye(d), "diag": np.full(d, 2.0), "spherical": 2.0}[ct]
+    return dict(weight_concentration_prior=0.5, mean_precision_prior=0.1, mean_prior=np.full(d, 0.25),
+                degrees_of_freedom_prior=d + 2.5, covariance_prior=cov)
+
+
 def bayesian(data):
-    """Variational mixtures started from fixed responsibilities (one-hot on evenly spaced blocks)."""
+    """Variational mixtures started from fixed responsibilities (one-hot on evenly spaced blocks):
+    default priors on four data sets, custom priors (suffix `_priors`) on the 10-D set."""
     cases = {}
-    for name in ["blobs2d", "d10"]:
+    for name in ["blobs2d", "d10", "illcond", "neardup"]:
         x, k = data[name]
-        n = len(x)
+        n, d = x.shape
         resp0 = np.zeros((n, k))
         order = np.argsort(x[:, 0], kind="stable")
         for j, block in enumerate(np.array_split(order, k)):
             resp0[block, j] = 1.0
         for ct in COV_TYPES:
             for prior in ["dirichlet_process", "dirichlet_distribution"]:
-                b = BayesianGaussianMixture(n_components=k, covariance_type=ct, weight_concentration_prior_type=prior,
-                                            tol=0.0, max_iter=20, reg_covar=1e-6)
-                b._initialize_parameters = lambda X, random_state, xp=None, _b=b: _b._initialize(X, resp0)
-                b.fit(x)
-                wc = b.weight_concentration_
-                wc = np.vstack(wc) if isinstance(wc, tuple) else wc[None]
-                tag = f"bgm_{name}_{ct}_{prior}"
-                save(f"{tag}.npz", resp_init=resp0, weights=b.weights_, means=b.means_, covariances=b.covariances_,
-                     precisions_cholesky=b.precisions_cholesky_, weight_concentration=wc,
-                     mean_precision=b.mean_precision_, degrees_of_freedom=b.degrees_of_freedom_,
-                     lower_bounds=np.array(b.lower_bounds_), lower_bound=b.lower_bound_,
-                     predict_proba=b.predict_proba(x[:20]), score_samples=b.score_samples(x[:20]))
-                cases[tag] = {"data": name, "k": k, "covariance_type": ct, "prior": prior, "max_iter": 20}
+                for custom in ([False, True] if name == "d10" else [False]):
+                    kw = custom_priors(ct, d) if custom else {}
+                    b = BayesianGaussianMixture(n_components=k, covariance_type=ct,
+                                                weight_concentration_prior_type=prior, tol=0.0, max_iter=20,
+                                                reg_covar=1e-6, **kw)
+                    b._initialize_parameters = lambda X, random_state, xp=None, _b=b: _b._initialize(X, resp0)
+                    b.fit(x)
+                    wc = b.weight_concentration_
+                    wc = np.vstack(wc) if isinstance(wc, tuple) else wc[None]
+                    tag = f"bgm_{name}_{ct}_{prior}" + ("_priors" if custom else "")
+                    save(f"{tag}.npz", resp_init=resp0, weights=b.weights_, means=b.means_,
+                         covariances=b.covariances_, precisions_cholesky=b.precisions_cholesky_,
+                         weight_concentration=wc, mean_precision=b.mean_precision_,
+                         degrees_of_freedom=b.degrees_of_freedom_, lower_bounds=np.array(b.lower_bounds_),
+                         lower_bound=b.lower_bound_, predict_proba=b.predict_proba(x[:20]),
+                         score_samples=b.score_samples(x[:20]))
+                    cases[tag] = {"data": name, "k": k, "covariance_type": ct, "prior": prior, "max_iter": 20,
+                                  "custom_priors": custom}
     return cases
 
 
