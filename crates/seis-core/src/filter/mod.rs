@@ -24,6 +24,7 @@
 //! ```
 
 mod design;
+mod lanes;
 mod sos;
 
 pub use design::{

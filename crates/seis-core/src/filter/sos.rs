@@ -280,31 +280,48 @@ impl SosFilter {
         if n <= edge {
             return Err(CoreError::WindowTooLong { what: "zero-phase filter padding (padlen)", window: edge, len: n });
         }
-        // Up to four rows share a pass; as many lanes as rows, so none is wasted.
+        self.filtfilt_rows_impl(x.view_mut(), padtype, edge, work, false);
+        Ok(())
+    }
+
+    /// The body of [`SosFilter::filtfilt_rows_inplace`] after its checks; `portable` forces the
+    /// baseline (non-AVX2) build of the cascade, for tests.
+    fn filtfilt_rows_impl(
+        &self,
+        mut x: ArrayViewMut2<f64>,
+        padtype: PadType,
+        edge: usize,
+        work: &mut FiltfiltWork,
+        portable: bool,
+    ) {
+        // Up to four rows share a pass; three rows use four lanes (one idle lane of zeros),
+        // which is one AVX2 vector.
         let mut r0 = 0;
         while r0 < x.nrows() {
             let k = (x.nrows() - r0).min(4);
             let rows = x.slice_mut(s![r0..r0 + k, ..]);
             let buf = &mut work.lanes;
             match k {
-                1 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.one),
-                2 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.two),
-                3 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.three),
-                _ => self.filtfilt_lanes(rows, padtype, edge, &mut buf.four),
+                1 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.one, portable),
+                2 => self.filtfilt_lanes(rows, padtype, edge, &mut buf.two, portable),
+                _ => self.filtfilt_lanes(rows, padtype, edge, &mut buf.four, portable),
             }
             r0 += k;
         }
-        Ok(())
     }
 
-    /// Zero-phase filtering of the `L` rows of `rows` interleaved in `buf` (pads included).
+    /// Zero-phase filtering of the rows of `rows` (at most `L`) interleaved in `buf` (pads
+    /// included); unused lanes hold zeros.
     fn filtfilt_lanes<const L: usize>(
         &self,
         mut rows: ArrayViewMut2<f64>,
         padtype: PadType,
         edge: usize,
         buf: &mut Vec<[f64; L]>,
-    ) {
+        portable: bool,
+    ) where
+        [f64; L]: LaneGroup,
+    {
         let n = rows.ncols();
         let total = n + 2 * edge;
         buf.clear();
@@ -326,9 +343,9 @@ impl SosFilter {
             }
         }
         let start = buf[0];
-        self.run_lanes(start, &mut buf[..], false);
+        self.run_lanes(start, &mut buf[..], false, portable);
         let end = buf[total - 1];
-        self.run_lanes(end, &mut buf[edge..], true);
+        self.run_lanes(end, &mut buf[edge..], true, portable);
         for (l, mut row) in rows.rows_mut().into_iter().enumerate() {
             match row.as_slice_mut() {
                 Some(r) => r.iter_mut().zip(&buf[edge..edge + n]).for_each(|(v, b)| *v = b[l]),
@@ -337,10 +354,18 @@ impl SosFilter {
         }
     }
 
-    /// The cascade over interleaved lanes from steady state at `level`, section by section (each
-    /// section's recursion over all samples, so its state and coefficients stay in registers);
-    /// the result equals the sample-outer order of [`SosFilter::sosfilt_inplace`] exactly.
-    fn run_lanes<const L: usize>(&self, level: [f64; L], x: &mut [[f64; L]], reverse: bool) {
+    /// The cascade over interleaved lanes from steady state at `level`: the AVX2 sample-outer
+    /// build for four lanes when the CPU has it (see `lanes.rs`; skipped when `portable`), else
+    /// section by section (each section's recursion over all samples, so its state and
+    /// coefficients stay in registers). Both equal [`SosFilter::sosfilt_inplace`] per lane
+    /// exactly.
+    fn run_lanes<const L: usize>(&self, level: [f64; L], x: &mut [[f64; L]], reverse: bool, portable: bool)
+    where
+        [f64; L]: LaneGroup,
+    {
+        if !portable && <[f64; L]>::simd(&self.sections, &self.zi, level, x, reverse) {
+            return;
+        }
         for (s, zi) in self.sections.iter().zip(&self.zi) {
             let z = [level.map(|v| zi[0] * v), level.map(|v| zi[1] * v)];
             if reverse {
@@ -389,8 +414,32 @@ pub struct FiltfiltWork {
 struct Lanes {
     one: Vec<[f64; 1]>,
     two: Vec<[f64; 2]>,
-    three: Vec<[f64; 3]>,
     four: Vec<[f64; 4]>,
+}
+
+/// A group of interleaved lanes with an optional SIMD build of the whole cascade.
+trait LaneGroup: Sized {
+    /// Run the cascade from steady state `zi · level` with a SIMD build; `false` when there is
+    /// none for this group, section count or CPU (then `x` is untouched).
+    fn simd(sections: &[[f64; 6]], zi: &[[f64; 2]], level: Self, x: &mut [Self], reverse: bool) -> bool;
+}
+
+impl LaneGroup for [f64; 1] {
+    fn simd(_: &[[f64; 6]], _: &[[f64; 2]], _: Self, _: &mut [Self], _: bool) -> bool {
+        false
+    }
+}
+
+impl LaneGroup for [f64; 2] {
+    fn simd(_: &[[f64; 6]], _: &[[f64; 2]], _: Self, _: &mut [Self], _: bool) -> bool {
+        false
+    }
+}
+
+impl LaneGroup for [f64; 4] {
+    fn simd(sections: &[[f64; 6]], zi: &[[f64; 2]], level: Self, x: &mut [Self], reverse: bool) -> bool {
+        super::lanes::cascade4(sections, zi, level, x, reverse)
+    }
 }
 
 /// One section over interleaved lanes from state `z` (the operations of [`step`], per lane).
@@ -478,18 +527,37 @@ fn sosfilt_zi(sections: &[[f64; 6]]) -> Result<Vec<[f64; 2]>> {
 mod lanes_tests {
     use super::*;
 
+    /// Every row filtered one by one with the scalar path.
+    fn one_by_one(f: &SosFilter, x: &Array2<f64>, padtype: PadType) -> Array2<f64> {
+        let mut out = x.clone();
+        let mut work = FiltfiltWork::default();
+        for mut r in out.rows_mut() {
+            let mut one = r.to_vec();
+            f.filtfilt_inplace(&mut one, padtype, f.default_padlen(), &mut work).expect("row");
+            r.assign(&Array1::from(one));
+        }
+        out
+    }
+
     #[test]
-    fn rows_in_lanes_equal_rows_one_by_one() {
-        let f = SosFilter::butter(4, Band::Bandpass(1.0, 30.0), 100.0).expect("design");
-        let x = Array2::from_shape_fn((5, 700), |(c, i)| ((i * (c + 3)) as f64 * 0.013).sin() + c as f64);
-        for padtype in [PadType::Odd, PadType::Even, PadType::Constant] {
-            let mut rows = x.clone();
-            let mut work = FiltfiltWork::default();
-            f.filtfilt_rows_inplace(rows.view_mut(), padtype, f.default_padlen(), &mut work).expect("rows");
-            for (r, want) in x.rows().into_iter().zip(rows.rows()) {
-                let mut one = r.to_vec();
-                f.filtfilt_inplace(&mut one, padtype, f.default_padlen(), &mut work).expect("row");
-                assert_eq!(one.as_slice(), want.as_slice().expect("contiguous"));
+    fn rows_in_lanes_equal_rows_one_by_one_in_both_builds() {
+        // 1..=5 rows cover one, two and four lanes (three rows with an idle lane) and a second
+        // pass; orders 1..=5 band-pass give 1..=10 sections (sample-outer and section-outer).
+        for order in 1..=5 {
+            let f = SosFilter::butter(order, Band::Bandpass(1.0, 30.0), 100.0).expect("design");
+            for nrows in 1..=5 {
+                let x = Array2::from_shape_fn((nrows, 700), |(c, i)| ((i * (c + 3)) as f64 * 0.013).sin() + c as f64);
+                for padtype in [PadType::Odd, PadType::Even, PadType::Constant] {
+                    let want = one_by_one(&f, &x, padtype);
+                    let mut work = FiltfiltWork::default();
+                    let mut best = x.clone();
+                    f.filtfilt_rows_inplace(best.view_mut(), padtype, f.default_padlen(), &mut work).expect("rows");
+                    let mut portable = x.clone();
+                    f.filtfilt_rows_impl(portable.view_mut(), padtype, f.default_padlen(), &mut work, true);
+                    // Bit for bit: same operations in the same order on every path.
+                    assert_eq!(best, want, "order {order}, {nrows} rows, {padtype:?}");
+                    assert_eq!(portable, want, "order {order}, {nrows} rows, {padtype:?} (portable)");
+                }
             }
         }
     }
