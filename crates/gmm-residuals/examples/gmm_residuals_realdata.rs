@@ -41,8 +41,8 @@ fn run(path: &PathBuf, component: HorizontalComponent, models: &[&str]) -> Resul
             let p = plan.predict(&ctx2).map_err(|e| e.to_string())?;
             let lnobs: Vec<f64> = s2.observations_of(imt).map_err(|e| e.to_string())?.iter().map(|v| v.ln()).collect();
             let (event, _) = dense_labels(&s2.event_id);
-            let row = |a: &ndarray::Array2<f64>| a.row(0).to_vec();
-            let (mean, sigma, tau, phi) = (row(&p.mean), row(&p.sigma), row(&p.tau), row(&p.phi));
+            let (mean, sigma, tau, phi) =
+                (p.mean.row(0).to_vec(), p.sigma.row(0).to_vec(), p.tau.row(0).to_vec(), p.phi.row(0).to_vec());
             let r = decompose(&ResidualInput {
                 observed: &lnobs,
                 mean: &mean,

@@ -62,7 +62,7 @@ fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str, bufs: &mut Buffers) -> g
     Ok(match mode {
         "full" => {
             let p = plan.predict(ctx)?;
-            p.mean.sum() + p.sigma.sum()
+            p.mean.sum() + p.sigma.view().sum()
         }
         "mean-sigma" => {
             let (m, s) = plan.predict_mean_sigma(ctx)?;

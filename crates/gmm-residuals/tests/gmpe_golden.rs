@@ -48,7 +48,9 @@ fn check(g: &mut Golden, key: &str, model: &dyn Gmpe, imts: &[Imt]) {
         .with_region(&region);
     let plan = model.plan(imts).unwrap().with_range_policy(RangePolicy::Ignore);
     let p = plan.predict(&ctx).unwrap();
-    for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
+    for (what, actual) in
+        [("mean", p.mean.view()), ("sigma", p.sigma.view()), ("tau", p.tau.view()), ("phi", p.phi.view())]
+    {
         let expected = g.array2(&format!("{key}__{what}"));
         let rel =
             actual.iter().zip(expected.iter()).map(|(a, e)| (a - e).abs() / e.abs().max(1e-300)).fold(0.0, f64::max);
@@ -121,7 +123,9 @@ fn bindi_2011_class_e_from_ec8_column() {
     let ctx = Contexts::new(&mag).with_rake(&rake).with_rjb(&rjb).with_ec8_class(&class);
     let model = BindiEtAl2011 { site: BindiSite::Ec8Class };
     let p = model.plan(&imts).unwrap().with_range_policy(RangePolicy::Ignore).predict(&ctx).unwrap();
-    for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
+    for (what, actual) in
+        [("mean", p.mean.view()), ("sigma", p.sigma.view()), ("tau", p.tau.view()), ("phi", p.phi.view())]
+    {
         TOL.assert_close(&format!("bindiE {what}"), actual.view(), g.array2(&format!("bindiE__{what}")).view());
     }
     // the Vs30 variant refuses the sentinel and names the record
@@ -154,7 +158,9 @@ fn kotha_eshm20_explicit_tables() {
             .with_vs30measured(&meas)
             .with_region(&region);
         let p = model.plan(imts).unwrap().with_range_policy(RangePolicy::Ignore).predict(&ctx).unwrap();
-        for (what, actual) in [("mean", &p.mean), ("sigma", &p.sigma), ("tau", &p.tau), ("phi", &p.phi)] {
+        for (what, actual) in
+            [("mean", p.mean.view()), ("sigma", p.sigma.view()), ("tau", p.tau.view()), ("phi", p.phi.view())]
+        {
             TOL.assert_close(&format!("{key} {what}"), actual.view(), g.array2(&format!("{key}__{what}")).view());
         }
         // the tables matter: the plain ESHM20 model differs

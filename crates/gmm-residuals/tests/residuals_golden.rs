@@ -65,8 +65,9 @@ fn residuals_scores_and_single_station() {
             let arr = |g: &mut Golden, n: &str| g.array1(&format!("{key}__{n}")).to_vec();
             let obs: Vec<f64> = d.ff.observations_of(*imt).unwrap().iter().map(|v| v.ln()).collect();
             vclose(&format!("{key} obs"), &obs, &arr(&mut g, "obs"));
-            let row = |a: &ndarray::Array2<f64>| a.row(k).to_vec();
-            let (mean, sigma, tau, phi) = (row(&p.mean), row(&p.sigma), row(&p.tau), row(&p.phi));
+            let row = |a: ndarray::ArrayView2<f64>| a.row(k).to_vec();
+            let (mean, sigma, tau, phi) =
+                (row(p.mean.view()), row(p.sigma.view()), row(p.tau.view()), row(p.phi.view()));
             Tolerance::new(1e-12, 1e-10).assert_close(
                 &format!("{key} mean"),
                 ArrayView1::from(&mean),

@@ -39,6 +39,10 @@ impl C {
 struct K(Vec<C>);
 
 impl Kernel for K {
+    fn constant_stds(&self, m: usize) -> Option<[f64; 3]> {
+        Some(self.0[m].sig)
+    }
+
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.0[m];
         let b = &c.b;
@@ -67,9 +71,6 @@ impl Kernel for K {
                 mean /= c.div;
             }
             out.mean[i] = mean;
-            out.sigma[i] = c.sig[0];
-            out.tau[i] = c.sig[1];
-            out.phi[i] = c.sig[2];
         }
     }
 }

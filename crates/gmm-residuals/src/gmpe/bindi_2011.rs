@@ -78,6 +78,10 @@ const M_REF: f64 = 5.0;
 const R_REF: f64 = 1.0;
 
 impl Kernel for K {
+    fn constant_stds(&self, m: usize) -> Option<[f64; 3]> {
+        Some(self.0[m].sig)
+    }
+
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.0[m];
         let (rjb, vs30, rake) =
@@ -102,9 +106,6 @@ impl Kernel for K {
                 Mechanism::Other => 0.0,
             };
             out.mean[i] = log10_cgs_to_ln(fm + fd + fs + ff, c.acc);
-            out.sigma[i] = c.sig[0];
-            out.tau[i] = c.sig[1];
-            out.phi[i] = c.sig[2];
         }
     }
 }

@@ -74,6 +74,10 @@ struct K {
 }
 
 impl Kernel for K {
+    fn constant_stds(&self, m: usize) -> Option<[f64; 3]> {
+        Some(self.cs[m].sig)
+    }
+
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.cs[m];
         let sof = self.model.sof;
@@ -110,9 +114,6 @@ impl Kernel for K {
                 Some(k) => (10f64.powf(y) * k * 1e-2 / G).ln(),
                 None => 10f64.powf(y).ln(),
             };
-            out.sigma[i] = c.sig[0];
-            out.tau[i] = c.sig[1];
-            out.phi[i] = c.sig[2];
         }
     }
 }

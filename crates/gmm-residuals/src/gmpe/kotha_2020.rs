@@ -3,6 +3,7 @@
 //! `...ESHM20` and the `ESHM20ShallowCrust*` logic-tree aliases).
 
 use super::coeffs::{CoeffTable, Row};
+use super::fast_ln::ln_normal;
 use super::plan::Block;
 use super::tables::{
     KOTHA_2020, KOTHA_2020_C3_REGIONS, KOTHA_2020_ESHM20, KOTHA_2020_HETERO_PHI0, KOTHA_2020_SIGMA_MU,
@@ -228,8 +229,6 @@ struct C {
     pgv: bool,
     /// Base/Site: g0, g1, g2 (Site); ESHM20: d0_obs, d1_obs, d0_inf, d1_inf.
     site: [f64; 4],
-    tau0: f64,
-    phi0: f64,
     /// φS2S (base: phis2s; site: phi_s2s_vs30; ESHM20: [obs, inf]).
     phis2s: [f64; 2],
     /// HETERO_PHI0 a, b (ESHM20).
@@ -239,6 +238,8 @@ struct C {
     dl2l: Option<f64>,
     /// SIGMA_MU: m8 (shallow, intermediate, deep), m7.4 (shallow, intermediate, deep).
     sigma_mu: [f64; 6],
+    /// (σ, τ, φ) of the homoskedastic variants (Base, Site).
+    stds: Option<[f64; 3]>,
 }
 
 struct K {
@@ -252,9 +253,25 @@ struct K {
 fn pseudo_depth(depth: f64) -> (f64, f64) {
     // √(30² + h²), computed once
     const RR: [f64; 3] = [30.265_491_900_843_113, 31.048_349_392_520_05, 32.310_988_842_807_02];
-    // branch-free: depths are unordered across contexts, so branches would mispredict
-    let k = usize::from(depth > 10.0) + usize::from(depth > 20.0);
-    (4.0 * (1 + k) as f64, RR[k])
+    // selects, no branches or table lookup: depths are unordered across contexts
+    let (mid, deep) = (depth > 10.0, depth > 20.0);
+    let h = if deep {
+        12.0
+    } else if mid {
+        8.0
+    } else {
+        4.0
+    };
+    (
+        h,
+        if deep {
+            RR[2]
+        } else if mid {
+            RR[1]
+        } else {
+            RR[0]
+        },
+    )
 }
 
 /// Al Atik (2015) "global" heteroskedastic τ (mean model) used by ESHM20.
@@ -275,7 +292,24 @@ fn global_tau(pgv: bool, mag: f64) -> f64 {
     }
 }
 
+/// F_M + F_R: magnitude scaling and geometric spreading with anelastic attenuation `c3`.
+#[inline(always)]
+fn source_path(c: &C, mag: f64, rjb: f64, depth: f64, c3: f64) -> f64 {
+    let dm = mag - M_H;
+    // both branches evaluated, one selected (no misprediction on unordered magnitudes)
+    let (low, high) = (c.e1 + c.b1 * dm + c.b2 * (dm * dm), c.e1 + c.b3 * dm);
+    let fm = if mag <= M_H { low } else { high };
+    let (h, rr) = pseudo_depth(depth);
+    let r = (rjb * rjb + h * h).sqrt();
+    // r / rr ≥ 4 / 32.4: a positive normal number (or +∞)
+    fm + ((c.c1 + c.c2 * (mag - M_REF)) * ln_normal(r / rr) + (c3 * (r - rr) / 100.0))
+}
+
 impl Kernel for K {
+    fn constant_stds(&self, m: usize) -> Option<[f64; 3]> {
+        self.cs[m].stds
+    }
+
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.cs[m];
         let model = &self.model;
@@ -291,52 +325,44 @@ impl Kernel for K {
         let shift = if c.acc { (100.0 * G).ln() } else { 0.0 };
         let (mean, mag) = (&mut out.mean[..n], &ctx.mag[..n]);
         let (rjb, depth) = (&rjb[..n], &depth[..n]);
-        // source and path terms (every variant)
-        for i in 0..n {
-            let mag = mag[i];
-            let dm = mag - M_H;
-            // both branches evaluated, one selected (no misprediction on unordered magnitudes)
-            let (low, high) = (c.e1 + c.b1 * dm + c.b2 * (dm * dm), c.e1 + c.b3 * dm);
-            let fm = if mag <= M_H { low } else { high };
-            let (h, rr) = pseudo_depth(depth[i]);
-            let r = (rjb[i] * rjb[i] + h * h).sqrt();
-            let c3 = c.c3[regions.get(i).map_or(0, |&g| g as usize)];
-            let fr = (c.c1 + c.c2 * (mag - M_REF)) * (r / rr).ln() + (c3 * (r - rr) / 100.0);
-            mean[i] = fm + fr;
-        }
-        // site term, unit conversion and source-region adjustment
-        for i in 0..n {
-            let fs = match model.variant {
-                KothaVariant::Base => 0.0,
-                KothaVariant::Site => {
+        // source, path and site terms and unit conversion; the Base and Site loops are
+        // branch-free and vectorise
+        match model.variant {
+            KothaVariant::Base => {
+                for i in 0..n {
+                    mean[i] = source_path(c, mag[i], rjb[i], depth[i], c.c3[0]) - shift;
+                }
+            }
+            KothaVariant::Site => {
+                let vs30 = &vs30[..n];
+                for i in 0..n {
                     let s = (vs30[i] / 800.0).ln();
-                    c.site[0] + c.site[1] * s + c.site[2] * (s * s)
+                    let fs = c.site[0] + c.site[1] * s + c.site[2] * (s * s);
+                    mean[i] = (source_path(c, mag[i], rjb[i], depth[i], c.c3[0]) + fs) - shift;
                 }
-                KothaVariant::Eshm20 => {
+            }
+            KothaVariant::Eshm20 => {
+                for i in 0..n {
+                    let c3 = c.c3[regions.get(i).map_or(0, |&g| g as usize)];
                     let v = vs30[i].min(1100.0);
-                    if measured[i] { c.site[0] + c.site[1] * v.ln() } else { c.site[2] + c.site[3] * v.ln() }
+                    let fs = if measured[i] { c.site[0] + c.site[1] * v.ln() } else { c.site[2] + c.site[3] * v.ln() };
+                    mean[i] = (source_path(c, mag[i], rjb[i], depth[i], c3) + fs) - shift;
                 }
-            };
-            let mut y = mean[i] + fs;
-            if c.acc {
-                y -= shift;
             }
-            if let Some(d) = c.dl2l {
-                y += d;
-            } else if model.sigma_mu_epsilon != 0.0 {
-                y += model.sigma_mu_epsilon * sigma_mu(c, mag[i], depth[i]);
-            }
-            mean[i] = y;
         }
-        let ergodic = |phi: f64, phis2s: f64| if model.ergodic { (phi * phi + phis2s * phis2s).sqrt() } else { phi };
-        if model.variant != KothaVariant::Eshm20 {
-            // homoskedastic: one σ, τ, φ per IMT
-            let (tau, phi) = (c.tau0, ergodic(c.phi0, c.phis2s[0]));
-            out.tau[..n].fill(tau);
-            out.phi[..n].fill(phi);
-            out.sigma[..n].fill((tau * tau + phi * phi).sqrt());
+        // source-region adjustment
+        if let Some(d) = c.dl2l {
+            mean.iter_mut().for_each(|y| *y += d);
+        } else if model.sigma_mu_epsilon != 0.0 {
+            for i in 0..n {
+                mean[i] += model.sigma_mu_epsilon * sigma_mu(c, mag[i], depth[i]);
+            }
+        }
+        if c.stds.is_some() {
+            // homoskedastic: σ, τ, φ come from `constant_stds`
             return;
         }
+        let ergodic = |phi: f64, phis2s: f64| if model.ergodic { (phi * phi + phis2s * phis2s).sqrt() } else { phi };
         let [a, b] = c.phi_ab;
         for i in 0..n {
             let mag = mag[i];
@@ -461,13 +487,17 @@ impl Gmpe for KothaEtAl2020 {
                 acc: imt.is_acceleration(),
                 pgv,
                 site,
-                tau0: r.get("tau_event_0"),
-                phi0: r.get("phi_0"),
                 phis2s,
                 phi_ab,
                 tau_l2l: r.get("tau_l2l"),
                 dl2l: self.dl2l.as_deref().map(|t| per_imt(t, "dl2l", name, imt)).transpose()?,
                 sigma_mu,
+                stds: (!eshm).then(|| {
+                    let tau = r.get("tau_event_0");
+                    let (phi0, s2s) = (r.get("phi_0"), phis2s[0]);
+                    let phi = if self.ergodic { (phi0 * phi0 + s2s * s2s).sqrt() } else { phi0 };
+                    [(tau * tau + phi * phi).sqrt(), tau, phi]
+                }),
             });
         }
         GmpePlan::new(self.info(), imts, Box::new(K { model: self.clone(), cs }))

@@ -62,6 +62,10 @@ struct K {
 }
 
 impl Kernel for K {
+    fn constant_stds(&self, m: usize) -> Option<[f64; 3]> {
+        Some(self.cs[m].sig)
+    }
+
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
         let c = &self.cs[m];
         let dist = if self.rup { ctx.rrup } else { ctx.rjb }.unwrap_or_default();
@@ -79,9 +83,6 @@ impl Kernel for K {
                 _ => 0.0,
             };
             out.mean[i] = log10_cgs_to_ln(fm + fd + fs + ff, c.acc);
-            out.sigma[i] = c.sig[0];
-            out.tau[i] = c.sig[1];
-            out.phi[i] = c.sig[2];
         }
     }
 }

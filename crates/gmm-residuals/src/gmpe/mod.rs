@@ -14,10 +14,12 @@ mod boore_2014;
 mod cauzzi_2014;
 pub(crate) mod coeffs;
 mod context;
+mod fast_ln;
 mod faulting;
 mod kotha_2020;
 mod lanzano_2019;
 mod plan;
+mod std_dev;
 #[allow(clippy::approx_constant, clippy::excessive_precision, clippy::unreadable_literal)]
 #[rustfmt::skip]
 mod tables;
@@ -30,6 +32,7 @@ pub use context::{Contexts, Ec8Class, Input};
 pub use kotha_2020::{Eshm20Branch, KothaEtAl2020, KothaVariant};
 pub use lanzano_2019::{LanzanoDistance, LanzanoEtAl2019};
 pub use plan::{ChunkPredictions, GmpePlan, Predictions, PredictionsMut, RangePolicy};
+pub use std_dev::StdDev;
 
 use crate::{Imt, Result};
 
@@ -82,6 +85,11 @@ pub trait Gmpe: Send + Sync + std::fmt::Debug {
 /// Evaluation kernel of one planned model: fills the outputs of IMT number `m` for every
 /// context of `ctx` (a validated chunk; `out` slices have `ctx.len()` entries).
 pub(crate) trait Kernel: Send + Sync {
+    /// (σ, τ, φ) of IMT `m` when they do not depend on the context (homoskedastic); `eval` then
+    /// writes only the mean of that IMT and leaves its σ, τ, φ slices (possibly empty) alone.
+    fn constant_stds(&self, _m: usize) -> Option<[f64; 3]> {
+        None
+    }
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: plan::Block<'_>);
     /// All IMTs of one chunk (`out[m]` for IMT `m`); models override it to share work
     /// between IMTs (e.g. BSSA14's rock PGA).

@@ -1,6 +1,6 @@
 //! A planned model: validated IMTs with their coefficients, evaluated over many contexts.
 
-use super::{Contexts, Kernel, ModelInfo};
+use super::{Contexts, Kernel, ModelInfo, StdDev};
 use crate::{Imt, ResidualsError, Result};
 use ndarray::Array2;
 use rayon::prelude::*;
@@ -22,7 +22,8 @@ pub enum RangePolicy {
     Ignore,
 }
 
-/// Outputs of a plan: arrays of shape (n_imts, n_contexts), as hazardlib's `get_mean_stds`.
+/// Outputs of a plan, each of shape (n_imts, n_contexts), as hazardlib's `get_mean_stds`; σ, τ
+/// and φ of homoskedastic models are stored once per IMT ([`StdDev`]).
 #[derive(Debug, Clone)]
 pub struct Predictions {
     /// The IMTs, in row order.
@@ -30,11 +31,11 @@ pub struct Predictions {
     /// ln median: ln g (PGA, SA) or ln cm/s (PGV).
     pub mean: Array2<f64>,
     /// Total standard deviation (ln units).
-    pub sigma: Array2<f64>,
+    pub sigma: StdDev,
     /// Between-event standard deviation τ (ln units).
-    pub tau: Array2<f64>,
+    pub tau: StdDev,
     /// Within-event standard deviation φ (ln units).
-    pub phi: Array2<f64>,
+    pub phi: StdDev,
     /// Per context: outside the nominal range (only with [`RangePolicy::Flag`]; else empty).
     pub out_of_range: Vec<bool>,
 }
@@ -143,6 +144,8 @@ pub struct GmpePlan {
     imts: Vec<Imt>,
     kernel: Box<dyn Kernel>,
     policy: RangePolicy,
+    /// Per IMT: (σ, τ, φ) when homoskedastic.
+    constant: Vec<Option<[f64; 3]>>,
 }
 
 impl std::fmt::Debug for GmpePlan {
@@ -156,7 +159,8 @@ impl GmpePlan {
         if imts.is_empty() {
             return Err(ResidualsError::Empty { what: "IMT list".into() });
         }
-        Ok(GmpePlan { info, imts: imts.to_vec(), kernel, policy: RangePolicy::default() })
+        let constant = (0..imts.len()).map(|m| kernel.constant_stds(m)).collect();
+        Ok(GmpePlan { info, imts: imts.to_vec(), kernel, policy: RangePolicy::default(), constant })
     }
 
     /// Set the out-of-range policy.
@@ -227,19 +231,28 @@ impl GmpePlan {
     pub fn predict(&self, ctx: &Contexts<'_>) -> Result<Predictions> {
         ctx.check_columns(self.info.name, &self.info.inputs)?;
         let shape = (self.imts.len(), ctx.len());
-        let (mut mean, mut sigma, mut tau, mut phi) =
-            (Array2::zeros(shape), Array2::zeros(shape), Array2::zeros(shape), Array2::zeros(shape));
+        let mut mean = Array2::zeros(shape);
         let mut out_of_range = self.flag_buffer(ctx.len());
-        self.fill(
-            ctx,
-            PredictionsMut::all(
-                mean.as_slice_mut().unwrap_or(&mut []),
-                sigma.as_slice_mut().unwrap_or(&mut []),
-                tau.as_slice_mut().unwrap_or(&mut []),
-                phi.as_slice_mut().unwrap_or(&mut []),
-            ),
-            &mut out_of_range,
-        )?;
+        let mean_slice = mean.as_slice_mut().unwrap_or(&mut []);
+        let (sigma, tau, phi) = if let Some(c) = self.constant.iter().copied().collect::<Option<Vec<_>>>() {
+            // homoskedastic: σ, τ, φ once per IMT, nothing of size n_contexts
+            self.fill(ctx, PredictionsMut::mean(mean_slice), &mut out_of_range)?;
+            let col = |j: usize| StdDev::constant(c.iter().map(|s| s[j]).collect(), ctx.len());
+            (col(0), col(1), col(2))
+        } else {
+            let (mut sigma, mut tau, mut phi) = (Array2::zeros(shape), Array2::zeros(shape), Array2::zeros(shape));
+            self.fill(
+                ctx,
+                PredictionsMut::all(
+                    mean_slice,
+                    sigma.as_slice_mut().unwrap_or(&mut []),
+                    tau.as_slice_mut().unwrap_or(&mut []),
+                    phi.as_slice_mut().unwrap_or(&mut []),
+                ),
+                &mut out_of_range,
+            )?;
+            (StdDev::full(sigma), StdDev::full(tau), StdDev::full(phi))
+        };
         Ok(Predictions { imts: self.imts.clone(), mean, sigma, tau, phi, out_of_range })
     }
 
@@ -338,6 +351,13 @@ impl GmpePlan {
                         .zip(phi.chunks_mut(len))
                         .map(|(((mean, sigma), tau), phi)| Block { mean, sigma, tau, phi })
                         .collect();
+                    for (b, c) in blocks.iter_mut().zip(&self.constant) {
+                        if let Some([s, t, p]) = *c {
+                            b.sigma.fill(s);
+                            b.tau.fill(t);
+                            b.phi.fill(p);
+                        }
+                    }
                     self.kernel.eval_all(&sub, &mut blocks);
                     drop(blocks);
                     let flags = &mut flags[..if flag { len } else { 0 }];
@@ -372,7 +392,8 @@ impl GmpePlan {
                 None => (0..count).map(|_| None).collect(),
             }
         }
-        let need_scratch = out.sigma.is_none() || out.tau.is_none() || out.phi.is_none();
+        let need_scratch = (out.sigma.is_none() || out.tau.is_none() || out.phi.is_none())
+            && self.constant.iter().any(Option::is_none);
         // regroup the (IMT, chunk) pieces by chunk so one task evaluates every IMT of its
         // contexts (models share per-context work between IMTs)
         let mut chunks: Vec<(Vec<Dest<'_>>, &mut [bool])> = Vec::with_capacity(nc);
@@ -402,7 +423,17 @@ impl GmpePlan {
                 }
                 let mut spare = scratch.chunks_mut(len);
                 let mut blocks: Vec<Block<'_>> = Vec::with_capacity(k);
-                for d in dests {
+                for (d, c) in dests.into_iter().zip(&self.constant) {
+                    if let Some(c) = *c {
+                        // homoskedastic IMT: the kernel writes only the mean
+                        for (dst, v) in [d.sigma, d.tau, d.phi].into_iter().zip(c) {
+                            if let Some(dst) = dst {
+                                dst.fill(v);
+                            }
+                        }
+                        blocks.push(Block { mean: d.mean, sigma: &mut [], tau: &mut [], phi: &mut [] });
+                        continue;
+                    }
                     let sigma = d.sigma.or_else(|| spare.next()).unwrap_or_default();
                     let tau = d.tau.or_else(|| spare.next()).unwrap_or_default();
                     let phi = d.phi.or_else(|| spare.next()).unwrap_or_default();
