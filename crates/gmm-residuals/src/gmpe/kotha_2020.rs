@@ -343,7 +343,8 @@ impl Kernel for K {
             }
             KothaVariant::Eshm20 => {
                 for i in 0..n {
-                    let c3 = c.c3[regions.get(i).map_or(0, |&g| g as usize)];
+                    // min: inputs are validated after evaluation (see `GmpePlan`), never index out of bounds
+                    let c3 = c.c3[regions.get(i).map_or(0, |&g| usize::from(g).min(5))];
                     let v = vs30[i].min(1100.0);
                     let fs = if measured[i] { c.site[0] + c.site[1] * v.ln() } else { c.site[2] + c.site[3] * v.ln() };
                     mean[i] = (source_path(c, mag[i], rjb[i], depth[i], c3) + fs) - shift;

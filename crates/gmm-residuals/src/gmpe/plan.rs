@@ -180,7 +180,7 @@ impl GmpePlan {
     }
 
     /// Values of one chunk (records numbered from `offset`) and [`RangePolicy::Error`]. Run inside
-    /// the parallel evaluation, just before the kernel reads the same (then cached) columns.
+    /// the parallel evaluation, just after the kernel has read the same (then cached) columns.
     fn check_chunk(&self, sub: &Contexts<'_>, offset: usize) -> Result<()> {
         sub.check_values(&self.info.inputs, offset)?;
         if self.policy != RangePolicy::Error {
@@ -338,7 +338,6 @@ impl GmpePlan {
                 |(buf, flags), c| {
                     let start = c * CHUNK;
                     let sub = ctx.slice(start..(start + CHUNK).min(n));
-                    self.check_chunk(&sub, start)?;
                     let len = sub.len();
                     let (mean, rest) = buf.split_at_mut(k * len);
                     let (sigma, rest) = rest.split_at_mut(k * len);
@@ -360,6 +359,8 @@ impl GmpePlan {
                     }
                     self.kernel.eval_all(&sub, &mut blocks);
                     drop(blocks);
+                    // validated after the kernel has pulled the chunk into cache (see `fill`)
+                    self.check_chunk(&sub, start)?;
                     let flags = &mut flags[..if flag { len } else { 0 }];
                     self.flag_into(&sub, flags);
                     let p = ChunkPredictions {
@@ -413,9 +414,6 @@ impl GmpePlan {
             .map_init(Vec::new, |scratch: &mut Vec<f64>, (c, (dests, flags))| {
                 let start = c * CHUNK;
                 let sub = ctx.slice(start..(start + CHUNK).min(n));
-                if let Err(e) = self.check_chunk(&sub, start) {
-                    return Some(e);
-                }
                 let len = sub.len();
                 // outputs not requested go to a per-worker scratch buffer
                 if need_scratch && scratch.len() < 3 * k * CHUNK {
@@ -439,7 +437,14 @@ impl GmpePlan {
                     let phi = d.phi.or_else(|| spare.next()).unwrap_or_default();
                     blocks.push(Block { mean: d.mean, sigma, tau, phi });
                 }
+                // Validation runs after the kernel: the kernel's first read of the columns from
+                // memory overlaps with its arithmetic, and the check then reads them from cache
+                // (kernels never index or panic on invalid values; their outputs for an invalid
+                // chunk are discarded with the error).
                 self.kernel.eval_all(&sub, &mut blocks);
+                if let Err(e) = self.check_chunk(&sub, start) {
+                    return Some(e);
+                }
                 self.flag_into(&sub, flags);
                 None
             })
