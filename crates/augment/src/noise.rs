@@ -3,7 +3,7 @@
 use crate::augmentation::Augmentation;
 use crate::error::{Result, check_range};
 use crate::rng::{local_rng, uniform};
-use crate::sample::Sample;
+use crate::sample::{Sample, max_slice};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -35,16 +35,9 @@ impl Augmentation for GaussianNoise {
             return Ok(());
         }
         let u = uniform(rng, self.scale);
-        // The signed maximum, as seisbench; four running maxima so the loop is not latency-bound.
+        // The signed maximum, as seisbench.
         let peak = match sample.waveform.as_slice() {
-            Some(x) => {
-                let mut m = [f64::NEG_INFINITY; 4];
-                let mut chunks = x.chunks_exact(4);
-                for c in &mut chunks {
-                    m.iter_mut().zip(c).for_each(|(a, &v)| *a = a.max(v));
-                }
-                chunks.remainder().iter().chain(&m).fold(f64::NEG_INFINITY, |a, &v| a.max(v))
-            }
+            Some(x) => max_slice(x),
             None => sample.waveform.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v)),
         };
         let sigma = u * peak;

@@ -28,7 +28,8 @@ pub enum AmpNorm {
 }
 
 /// SeisBench `Normalize`: demean → linear detrend (per channel) → amplitude normalisation, each
-/// enabled by giving its axis. Defaults: all off, `Peak`, `eps = 1e-10`.
+/// enabled by giving its axis. Defaults: all off, `Peak`, `eps = 1e-10`. The amplitude division
+/// is a multiplication by the divisor's reciprocal (within one ulp of seisbench's `x / d`).
 #[derive(Debug, Clone, Copy)]
 pub struct Normalize {
     /// Demean axis (`None`: skip).
@@ -80,10 +81,55 @@ fn divisor(values: &[f64], kind: AmpNorm, eps: f64) -> f64 {
     }
 }
 
+/// `x /= d` as a multiplication by `1/d`: within one ulp of numpy's division and several times
+/// cheaper (a packed division is throughput-bound at about two cycles per value).
+fn scale(x: &mut [f64], d: f64) {
+    let r = 1.0 / d;
+    x.iter_mut().for_each(|v| *v *= r);
+}
+
+/// `x -= m` and `max |x|` of the result in the same pass (eight independent maxima, written as
+/// compare-and-select so they vectorise).
+fn demean_peak(x: &mut [f64], m: f64) -> f64 {
+    let mut p = [0.0f64; 8];
+    let mut chunks = x.chunks_exact_mut(8);
+    for c in &mut chunks {
+        for (a, v) in p.iter_mut().zip(c.iter_mut()) {
+            *v -= m;
+            let av = v.abs();
+            *a = if av > *a { av } else { *a };
+        }
+    }
+    let tail = chunks.into_remainder();
+    tail.iter_mut().for_each(|v| *v -= m);
+    peak_abs_slice(tail).max(peak_abs_slice(&p))
+}
+
+impl Normalize {
+    /// Demean and amplitude-normalise one channel (per-channel demean and amplitude
+    /// normalisation, no detrend): numpy's `x - x.mean()` with the peak taken in the same pass.
+    fn channel(&self, s: &mut [f64]) {
+        let m = pairwise_sum(s) / s.len() as f64;
+        let d = match self.amp_norm_type {
+            AmpNorm::Peak => demean_peak(s, m) + self.eps,
+            AmpNorm::Std => {
+                s.iter_mut().for_each(|v| *v -= m);
+                divisor(s, AmpNorm::Std, self.eps)
+            }
+        };
+        scale(s, d);
+    }
+}
+
 impl Augmentation for Normalize {
     fn apply(&self, sample: &mut Sample, _rng: &mut dyn Rng) -> Result<()> {
         let x = &mut sample.waveform;
         if x.is_empty() {
+            return Ok(());
+        }
+        if self.demean == Some(NormAxis::Channel) && !self.detrend && self.amp_norm == Some(NormAxis::Channel) {
+            // The PhaseNet case: one channel at a time while it is in cache.
+            x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, |s| self.channel(s)));
             return Ok(());
         }
         match self.demean {
@@ -100,16 +146,14 @@ impl Augmentation for Normalize {
             x.axis_iter_mut(Axis(0)).for_each(|r| with_row_slice(r, detrend_linear_inplace));
         }
         match self.amp_norm {
-            Some(NormAxis::Channel) => x.axis_iter_mut(Axis(0)).for_each(|r| {
-                with_row_slice(r, |s| {
-                    let d = divisor(s, self.amp_norm_type, self.eps);
-                    s.iter_mut().for_each(|v| *v /= d);
-                })
-            }),
+            Some(NormAxis::Channel) => x
+                .axis_iter_mut(Axis(0))
+                .for_each(|r| with_row_slice(r, |s| scale(s, divisor(s, self.amp_norm_type, self.eps)))),
             Some(NormAxis::Global) => {
                 let all: Vec<f64> = x.iter().copied().collect();
                 let d = divisor(&all, self.amp_norm_type, self.eps);
-                x.mapv_inplace(|v| v / d);
+                let r = 1.0 / d;
+                x.mapv_inplace(|v| v * r);
             }
             None => {}
         }

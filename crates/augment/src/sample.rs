@@ -232,15 +232,29 @@ impl Sample {
 
 /// `max |x|` of a slice with four independent running maxima (vectorises; 0 for none).
 pub(crate) fn peak_abs_slice(x: &[f64]) -> f64 {
-    let mut m = [0.0f64; 4];
-    let mut chunks = x.chunks_exact(4);
+    max_lanes(x, 0.0, f64::abs)
+}
+
+/// `max x` over a slice (−∞ for none), NaN ignored like [`f64::max`].
+pub(crate) fn max_slice(x: &[f64]) -> f64 {
+    max_lanes(x, f64::NEG_INFINITY, |v| v)
+}
+
+/// `max(init, f(x₀), f(x₁), …)` with eight independent running maxima (a running maximum is
+/// bound by the latency of one compare per value) written as compare-and-select, which maps to
+/// packed max instructions (`f64::max` does not: it must also handle NaN operands). A NaN value
+/// never compares greater, so it is skipped as by `f64::max`; the result is the same.
+#[inline]
+fn max_lanes(x: &[f64], init: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let mut m = [init; 8];
+    let mut chunks = x.chunks_exact(8);
     for c in &mut chunks {
-        for (a, v) in m.iter_mut().zip(c) {
-            *a = a.max(v.abs());
+        for (a, &v) in m.iter_mut().zip(c) {
+            let v = f(v);
+            *a = if v > *a { v } else { *a };
         }
     }
-    let tail = peak_abs(chunks.remainder());
-    m.iter().fold(tail, |a, &b| a.max(b))
+    chunks.remainder().iter().map(|&v| f(v)).chain(m).fold(init, |a, v| if v > a { v } else { a })
 }
 
 /// `max |x|` over values (0 for none).

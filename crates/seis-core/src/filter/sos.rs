@@ -325,21 +325,40 @@ impl SosFilter {
         let n = rows.ncols();
         let total = n + 2 * edge;
         buf.clear();
-        buf.resize(total, [0.0; L]);
-        for (l, row) in rows.rows().into_iter().enumerate() {
-            let (first, last) = (row[0], row[n - 1]);
-            for i in 1..=edge {
-                let (lv, rv) = match padtype {
-                    PadType::Odd => (2.0 * first - row[i], 2.0 * last - row[n - 1 - i]),
-                    PadType::Even => (row[i], row[n - 1 - i]),
-                    PadType::Constant | PadType::None => (first, last),
+        match rows.as_slice() {
+            // Rows of a standard-layout block: written sample by sample, one lane group at a
+            // time (lanes beyond the rows read from empty slices and stay zero).
+            Some(all) => {
+                let r: [&[f64]; L] = std::array::from_fn(|l| all.get(l * n..(l + 1) * n).unwrap_or(&[]));
+                let at = |i: usize| -> [f64; L] { std::array::from_fn(|l| r[l].get(i).copied().unwrap_or(0.0)) };
+                let (first, last) = (at(0), at(n - 1));
+                // buf[edge − i] is the pad sample i before x[0], buf[edge + n − 1 + i] the one after x[n − 1].
+                let pad = |end: [f64; L], mirror: [f64; L]| -> [f64; L] {
+                    match padtype {
+                        PadType::Odd => std::array::from_fn(|l| 2.0 * end[l] - mirror[l]),
+                        PadType::Even => mirror,
+                        PadType::Constant | PadType::None => end,
+                    }
                 };
-                buf[edge - i][l] = lv;
-                buf[edge + n - 1 + i][l] = rv;
+                buf.extend((1..=edge).rev().map(|i| pad(first, at(i))));
+                buf.extend((0..n).map(at));
+                buf.extend((1..=edge).map(|i| pad(last, at(n - 1 - i))));
             }
-            match row.as_slice() {
-                Some(r) => buf[edge..edge + n].iter_mut().zip(r).for_each(|(b, v)| b[l] = *v),
-                None => buf[edge..edge + n].iter_mut().zip(row.iter()).for_each(|(b, v)| b[l] = *v),
+            None => {
+                buf.resize(total, [0.0; L]);
+                for (l, row) in rows.rows().into_iter().enumerate() {
+                    let (first, last) = (row[0], row[n - 1]);
+                    for i in 1..=edge {
+                        let (lv, rv) = match padtype {
+                            PadType::Odd => (2.0 * first - row[i], 2.0 * last - row[n - 1 - i]),
+                            PadType::Even => (row[i], row[n - 1 - i]),
+                            PadType::Constant | PadType::None => (first, last),
+                        };
+                        buf[edge - i][l] = lv;
+                        buf[edge + n - 1 + i][l] = rv;
+                    }
+                    buf[edge..edge + n].iter_mut().zip(row.iter()).for_each(|(b, v)| b[l] = *v);
+                }
             }
         }
         let start = buf[0];
@@ -526,6 +545,7 @@ fn sosfilt_zi(sections: &[[f64; 6]]) -> Result<Vec<[f64; 2]>> {
 #[cfg(test)]
 mod lanes_tests {
     use super::*;
+    use ndarray::ShapeBuilder;
 
     /// Every row filtered one by one with the scalar path.
     fn one_by_one(f: &SosFilter, x: &Array2<f64>, padtype: PadType) -> Array2<f64> {
@@ -557,6 +577,10 @@ mod lanes_tests {
                     // Bit for bit: same operations in the same order on every path.
                     assert_eq!(best, want, "order {order}, {nrows} rows, {padtype:?}");
                     assert_eq!(portable, want, "order {order}, {nrows} rows, {padtype:?} (portable)");
+                    // Rows that are not one contiguous block take the strided copy path.
+                    let mut strided = Array2::from_shape_fn((nrows, 700).f(), |(c, i)| x[[c, i]]);
+                    f.filtfilt_rows_inplace(strided.view_mut(), padtype, f.default_padlen(), &mut work).expect("rows");
+                    assert_eq!(strided, want, "order {order}, {nrows} rows, {padtype:?} (strided)");
                 }
             }
         }
