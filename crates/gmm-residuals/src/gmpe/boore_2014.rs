@@ -2,6 +2,7 @@
 //! (hazardlib `BooreEtAl2014`, optional California/Japan basin term).
 
 use super::coeffs::Row;
+use super::fast_ln::ln_normal;
 use super::faulting::{Mechanism, shared_rule};
 use super::plan::Block;
 use super::tables::BOORE_2014;
@@ -71,6 +72,8 @@ struct C {
     tau2: f64,
     /// exp(f5 · 400), as in the nonlinear term.
     exp_f5_400: f64,
+    /// ln(Vc / 760): the linear site term above Vc.
+    ln_vc: f64,
     basin: bool,
 }
 
@@ -102,30 +105,37 @@ impl C {
             tau1: r.get("tau1"),
             tau2: r.get("tau2"),
             exp_f5_400: (f5 * 400.0).exp(),
+            ln_vc: (r.get("Vc") / V_REF).ln(),
             basin: basin != BooreBasin::None && imt.period().is_some_and(|t| t >= 0.65),
         }
     }
 
+    /// Index into `e` of the mechanism term: e0 unspecified, e1 strike-slip, e2 normal (and
+    /// rakes in no class), e3 reverse.
     #[inline]
-    fn source(&self, sof: bool, mag: f64, rake: f64) -> f64 {
+    fn mech_index(sof: bool, rake: f64) -> usize {
+        if !sof {
+            return 0;
+        }
+        match shared_rule(rake) {
+            Mechanism::StrikeSlip => 1,
+            Mechanism::Reverse => 3,
+            _ => 2,
+        }
+    }
+
+    #[inline]
+    fn source(&self, mech: usize, mag: f64) -> f64 {
         let dm = mag - self.mh;
         let mag_term = if mag <= self.mh { self.e4 * dm + self.e5 * (dm * dm) } else { self.e6 * dm };
-        let emech = if !sof {
-            self.e[0]
-        } else {
-            match shared_rule(rake) {
-                Mechanism::StrikeSlip => self.e[1],
-                Mechanism::Reverse => self.e[3],
-                _ => self.e[2],
-            }
-        };
-        emech + mag_term
+        self.e[mech] + mag_term
     }
 
     #[inline]
     fn path(&self, mag: f64, rjb: f64) -> f64 {
         let r = (rjb * rjb + self.h * self.h).sqrt();
-        (self.c1 + self.c2 * (mag - M_REF)) * (r / R_REF).ln() + self.c3_dc3 * (r - R_REF)
+        // r ≥ h > 0: a positive normal number (or +∞)
+        (self.c1 + self.c2 * (mag - M_REF)) * ln_normal(r / R_REF) + self.c3_dc3 * (r - R_REF)
     }
 }
 
@@ -149,31 +159,43 @@ struct K {
     cs: Vec<C>,
 }
 
+/// Per-context quantities shared by every IMT of a chunk of at most [`SHARED`] contexts.
+struct Shared {
+    /// ln((PGA_rock + f3) / f3) of the nonlinear site term (rock PGA with the PGA coefficients).
+    nl: [f64; SHARED],
+    /// ln(Vs30 / 760) of the linear site term (below Vc).
+    ln_v: [f64; SHARED],
+    /// Mechanism index into `C::e`.
+    mech: [u8; SHARED],
+}
+
+/// Contexts per block of shared per-context terms (the plan's chunks are at most this long).
+const SHARED: usize = 4096;
+
 impl K {
-    /// Rock PGA exp(F_E + F_P) with the PGA coefficients (no site term), per context.
-    fn pga_rock(&self, ctx: &Contexts<'_>, i: usize) -> f64 {
+    fn shared(&self, ctx: &Contexts<'_>, sh: &mut Shared) {
         let sof = self.model.sof;
-        let rk = if sof { ctx.rake.unwrap_or_default()[i] } else { 0.0 };
-        let (mag, d) = (ctx.mag[i], ctx.rjb.unwrap_or_default()[i]);
-        (self.pga.source(sof, mag, rk) + self.pga.path(mag, d)).exp()
+        let (rjb, vs30, rake) =
+            (ctx.rjb.unwrap_or_default(), ctx.vs30.unwrap_or_default(), ctx.rake.unwrap_or_default());
+        for i in 0..ctx.len() {
+            let mech = C::mech_index(sof, if sof { rake[i] } else { 0.0 });
+            let mag = ctx.mag[i];
+            let pga_rock = (self.pga.source(mech, mag) + self.pga.path(mag, rjb[i])).exp();
+            sh.nl[i] = ((pga_rock + F3) / F3).ln();
+            sh.ln_v[i] = (vs30[i] / V_REF).ln();
+            sh.mech[i] = mech as u8;
+        }
     }
 
-    fn eval_with(&self, m: usize, ctx: &Contexts<'_>, rock: Option<&[f64]>, out: Block<'_>) {
+    fn eval_with(&self, m: usize, ctx: &Contexts<'_>, sh: &Shared, out: Block<'_>) {
         let c = &self.cs[m];
-        let sof = self.model.sof;
         let (rjb, vs30) = (ctx.rjb.unwrap_or_default(), ctx.vs30.unwrap_or_default());
-        let rake = ctx.rake.unwrap_or_default();
         for i in 0..ctx.len() {
             let (mag, d, v) = (ctx.mag[i], rjb[i], vs30[i]);
-            let rk = if sof { rake[i] } else { 0.0 };
-            let pga_rock = match rock {
-                Some(r) => r[i],
-                None => self.pga_rock(ctx, i),
-            };
-            let flin = c.c * (if v > c.vc { c.vc / V_REF } else { v / V_REF }).ln();
+            let flin = c.c * (if v > c.vc { c.ln_vc } else { sh.ln_v[i] });
             let vs = v.min(760.0);
             let f2 = c.f4 * ((c.f5 * (vs - 360.0)).exp() - c.exp_f5_400);
-            let fnl = 0.0 + f2 * ((pga_rock + F3) / F3).ln();
+            let fnl = 0.0 + f2 * sh.nl[i];
             let fbd = if c.basin {
                 let mu = mu_z1(self.model.basin, v);
                 let z = ctx.z1pt0.unwrap_or_default()[i];
@@ -183,7 +205,7 @@ impl K {
             } else {
                 0.0
             };
-            out.mean[i] = c.source(sof, mag, rk) + c.path(mag, d) + (flin + fnl + fbd);
+            out.mean[i] = c.source(usize::from(sh.mech[i]), mag) + c.path(mag, d) + (flin + fnl + fbd);
             let tau = if mag <= 4.5 {
                 c.tau1
             } else if mag >= 5.5 {
@@ -217,28 +239,35 @@ impl K {
     }
 }
 
-/// Contexts per stack buffer of rock PGA (the plan's chunks are at most this long).
-const ROCK: usize = 4096;
-
 impl Kernel for K {
     fn eval(&self, m: usize, ctx: &Contexts<'_>, out: Block<'_>) {
-        self.eval_with(m, ctx, None, out);
+        self.run(ctx, &mut [out], |_| m);
     }
 
     fn eval_all(&self, ctx: &Contexts<'_>, out: &mut [Block<'_>]) {
-        if ctx.len() > ROCK {
-            for (m, b) in out.iter_mut().enumerate() {
-                self.eval_with(m, ctx, None, b.reborrow());
+        self.run(ctx, out, |j| j);
+    }
+}
+
+impl K {
+    /// Evaluate IMT `imt(j)` into `out[j]`.
+    fn run(&self, ctx: &Contexts<'_>, out: &mut [Block<'_>], imt: impl Fn(usize) -> usize) {
+        // the rock PGA (nonlinear site term), ln Vs30 and the mechanism serve every IMT:
+        // computed once per context
+        let mut sh = Shared { nl: [0.0; SHARED], ln_v: [0.0; SHARED], mech: [0; SHARED] };
+        for start in (0..ctx.len()).step_by(SHARED) {
+            let r = start..(start + SHARED).min(ctx.len());
+            let sub = ctx.slice(r.clone());
+            self.shared(&sub, &mut sh);
+            for (j, b) in out.iter_mut().enumerate() {
+                let part = Block {
+                    mean: &mut b.mean[r.clone()],
+                    sigma: &mut b.sigma[r.clone()],
+                    tau: &mut b.tau[r.clone()],
+                    phi: &mut b.phi[r.clone()],
+                };
+                self.eval_with(imt(j), &sub, &sh, part);
             }
-            return;
-        }
-        // the rock PGA drives every IMT's nonlinear site term: compute it once per context
-        let mut rock = [0.0; ROCK];
-        for (i, r) in rock.iter_mut().enumerate().take(ctx.len()) {
-            *r = self.pga_rock(ctx, i);
-        }
-        for (m, b) in out.iter_mut().enumerate() {
-            self.eval_with(m, ctx, Some(&rock[..ctx.len()]), b.reborrow());
         }
     }
 }
