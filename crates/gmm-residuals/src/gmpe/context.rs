@@ -267,7 +267,7 @@ fn column_ok(input: Input, col: &[f64]) -> bool {
     const INF: f64 = f64::INFINITY;
     match input {
         Input::Vs30 => all(col, |v| (v > 0.0) & (v < INF)),
-        Input::Rjb | Input::Rrup => all(col, |v| (v >= 0.0) & (v < INF)),
+        Input::Rjb | Input::Rrup => all(col, |v| (0.0..INF).contains(&v)),
         Input::Z1pt0 => all(col, |v| (v.abs() < INF) & ((v >= 0.0) | (v == -999.0))),
         _ => all(col, |v| v.abs() < INF),
     }
