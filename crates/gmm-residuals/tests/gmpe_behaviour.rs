@@ -216,3 +216,66 @@ proptest! {
         }
     }
 }
+
+/// σ, τ, φ of homoskedastic models are stored once per IMT (hazardlib: they do not depend on the
+/// context) and read back as full (n_imts, n_contexts) arrays; the heteroskedastic models
+/// (BSSA14: τ(M), φ(M, Rjb, Vs30); Kotha ESHM20: τ(M), φ0(M)) store every value.
+#[test]
+fn homoskedastic_stds_are_stored_once_per_imt() {
+    let n = 50;
+    let mag: Vec<f64> = (0..n).map(|i| 3.6 + 0.08 * i as f64).collect();
+    let rjb: Vec<f64> = (0..n).map(|i| 2.0 + 5.0 * i as f64).collect();
+    let (vs30, depth, rake) = (vec![220.0; n], vec![12.0; n], vec![-90.0; n]);
+    let (meas, region) = (vec![true; n], vec![1u8; n]);
+    let ctx = Contexts::new(&mag)
+        .with_rjb(&rjb)
+        .with_rrup(&rjb)
+        .with_vs30(&vs30)
+        .with_hypo_depth(&depth)
+        .with_rake(&rake)
+        .with_vs30measured(&meas)
+        .with_region(&region);
+    let imts = [Imt::Pga, Imt::Pgv, Imt::Sa(1.0)];
+    for name in ALL {
+        let plan = model_by_name(name).unwrap().plan(&imts).unwrap().with_range_policy(RangePolicy::Ignore);
+        let p = plan.predict(&ctx).unwrap();
+        let hetero = matches!(name, "BooreEtAl2014" | "KothaEtAl2020ESHM20");
+        for s in [&p.sigma, &p.tau, &p.phi] {
+            assert_eq!(s.is_homoskedastic(), !hetero, "{name}");
+            assert_eq!(s.per_imt().is_some(), !hetero, "{name}");
+            assert_eq!(s.dim(), (3, n), "{name}");
+            assert_eq!(s.view().dim(), (3, n), "{name}");
+            assert_eq!(s.get(2, n), None, "{name}");
+            assert_eq!(s.get(3, 0), None, "{name}");
+            let full = s.to_array();
+            for m in 0..3 {
+                assert_eq!(s.row(m), full.row(m), "{name}");
+                for i in [0, n / 2, n - 1] {
+                    assert_eq!(s[[m, i]], full[[m, i]], "{name}");
+                    assert_eq!(s.get(m, i), Some(full[[m, i]]), "{name}");
+                }
+            }
+        }
+        // σ² = τ² + φ² (to the rounding of the published σ columns of AB2010 and Bindi 2011)
+        let (s, t, f) = (p.sigma.view(), p.tau.view(), p.phi.view());
+        for ((s, t), f) in s.iter().zip(t.iter()).zip(f.iter()) {
+            assert!((s - (t * t + f * f).sqrt()).abs() < 5e-3 * s, "{name}: σ {s}, τ {t}, φ {f}");
+        }
+        if hetero {
+            assert!(p.tau.row(0).iter().any(|&t| t != p.tau[[0, 0]]), "{name}: τ(M) varies");
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "out of bounds")]
+fn std_dev_index_checks_the_context() {
+    let (mag, depth, rjb) = ([6.0], [8.0], [10.0]);
+    let p = model_by_name("KothaEtAl2020")
+        .unwrap()
+        .plan(&[Imt::Pga])
+        .unwrap()
+        .predict(&Contexts::new(&mag).with_hypo_depth(&depth).with_rjb(&rjb))
+        .unwrap();
+    let _ = p.sigma[[0, 1]];
+}
