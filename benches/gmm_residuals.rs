@@ -3,8 +3,9 @@
 //! `xtask/golden/gmm-residuals/bench_ref.py` reproduces exactly, so hazardlib is timed on
 //! identical contexts. Three ways a user calls the plan, each against hazardlib's `gsim.compute`:
 //!
-//! - `<case>`: [`GmpePlan::predict`] allocates and fills mean, σ, τ, φ (vs `compute` into
-//!   freshly allocated arrays, i.e. `get_mean_stds`);
+//! - `<case>` (the call a user makes, reported first): [`GmpePlan::predict`] returns mean, σ, τ, φ
+//!   (σ, τ, φ of homoskedastic Kotha stored once per IMT, BSSA14's allocated in full) vs
+//!   `compute` into freshly allocated arrays, i.e. `get_mean_stds`;
 //! - `<case>_into`: [`GmpePlan::predict_into`] reusing caller buffers (vs `compute` into
 //!   preallocated arrays, hazardlib's own calling convention);
 //! - `<case>_stream`: [`GmpePlan::map_chunks`] reducing every chunk (sum of mean and σ) without

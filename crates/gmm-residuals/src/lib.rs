@@ -36,8 +36,9 @@
 //! - Vs30 ≤ 0, negative distances, NaN inputs and mismatched column lengths are typed errors
 //!   naming the record and column (Bindi 2011's class E, selected in hazardlib by the sentinel
 //!   Vs30 = 0, comes from an explicit [`gmpe::Ec8Class`] column instead).
-//! - Memory: context columns are borrowed, never copied. [`gmpe::GmpePlan::predict`] materialises
-//!   mean, σ, τ and φ like hazardlib; [`gmpe::GmpePlan::predict_mean`] and
+//! - Memory: context columns are borrowed, never copied. [`gmpe::GmpePlan::predict`] returns
+//!   mean, σ, τ and φ like hazardlib, but σ, τ and φ of homoskedastic models (all but BSSA14 and
+//!   Kotha ESHM20) are stored once per IMT ([`gmpe::StdDev`]); [`gmpe::GmpePlan::predict_mean`] and
 //!   [`gmpe::GmpePlan::predict_mean_sigma`] store only what is asked for,
 //!   [`gmpe::GmpePlan::predict_into`] fills caller buffers, and [`gmpe::GmpePlan::map_chunks`]
 //!   streams chunks of 4096 contexts to a closure in bounded memory (e.g. 1 M pairs × 8 IMTs of
