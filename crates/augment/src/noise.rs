@@ -42,10 +42,14 @@ impl Augmentation for GaussianNoise {
         };
         let sigma = u * peak;
         let mut local = local_rng(rng);
-        sample.waveform.iter_mut().for_each(|v| {
+        let mut add = |v: &mut f64| {
             let z: f64 = StandardNormal.sample(&mut local);
             *v += sigma * z;
-        });
+        };
+        match sample.waveform.as_slice_mut() {
+            Some(x) => x.iter_mut().for_each(add),
+            None => sample.waveform.iter_mut().for_each(add),
+        }
         Ok(())
     }
 }
