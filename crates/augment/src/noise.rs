@@ -42,7 +42,7 @@ impl Augmentation for GaussianNoise {
         };
         let sigma = u * peak;
         let mut local = local_rng(rng);
-        let mut add = |v: &mut f64| {
+        let add = |v: &mut f64| {
             let z: f64 = StandardNormal.sample(&mut local);
             *v += sigma * z;
         };
