@@ -307,8 +307,8 @@ unsafe fn quad_pair_avx512(
 }
 
 /// Output rows and columns of one register tile of the scatter kernel.
-const TA: usize = 4;
-const TB: usize = 4;
+const TA: usize = 5;
+const TB: usize = 5;
 /// Samples per cache block of the scatter kernel.
 const SB: usize = 256;
 
@@ -341,9 +341,9 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
 ) {
     let d = means.len() / k;
     let dp = d.div_ceil(TA.max(TB)) * TA.max(TB);
-    // Centred and weighted, centred data of one component and block; padding rows stay 0.
-    let mut dt = vec![0.0; dp * SB];
-    let mut wdt = vec![0.0; dp * SB];
+    // √w·(x − μ) of one component and block (so that the scatter is SᵀS and one array feeds
+    // both tile operands); padding rows stay 0.
+    let mut sd = vec![0.0; dp * SB];
     let mut wc = vec![0.0; SB];
     let tiles: Vec<(usize, usize)> = (0..dp)
         .step_by(TA)
@@ -359,7 +359,7 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
             let mut kept = 0;
             for r in 0..mb {
                 let v = w[(sb + r) * k + c];
-                wc[r] = if v >= tau { v } else { 0.0 };
+                wc[r] = if v >= tau { v.sqrt() } else { 0.0 };
                 kept += usize::from(wc[r] != 0.0);
             }
             if kept == 0 {
@@ -372,16 +372,13 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
                 for r in 0..mb {
                     if wc[r] != 0.0 {
                         for a in 0..d {
-                            let v = xt[a * stride + i0 + sb + r] - mu[a];
-                            dt[a * SB + cnt] = v;
-                            wdt[a * SB + cnt] = wc[r] * v;
+                            sd[a * SB + cnt] = wc[r] * (xt[a * stride + i0 + sb + r] - mu[a]);
                         }
                         cnt += 1;
                     }
                 }
                 for a in 0..d {
-                    dt[a * SB + cnt..a * SB + nv].fill(0.0);
-                    wdt[a * SB + cnt..a * SB + nv].fill(0.0);
+                    sd[a * SB + cnt..a * SB + nv].fill(0.0);
                 }
                 nv
             } else {
@@ -389,19 +386,17 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
                 wc[mb..].fill(0.0);
                 for a in 0..d {
                     let src = &xt[a * stride + i0 + sb..a * stride + i0 + sb + mb];
-                    let (dst, wdst) = (&mut dt[a * SB..a * SB + nv], &mut wdt[a * SB..a * SB + nv]);
+                    let dst = &mut sd[a * SB..a * SB + nv];
                     let m_a = mu[a];
-                    for ((dv, wv), (&xv, &wr)) in dst.iter_mut().zip(wdst.iter_mut()).zip(src.iter().zip(&wc[..mb])) {
-                        *dv = xv - m_a;
-                        *wv = wr * *dv;
+                    for (dv, (&xv, &wr)) in dst.iter_mut().zip(src.iter().zip(&wc[..mb])) {
+                        *dv = wr * (xv - m_a);
                     }
                     dst[mb..].fill(0.0);
-                    wdst[mb..].fill(0.0);
                 }
                 nv
             };
             for (&(a0, b0), tile) in tiles.iter().zip(&mut accmem[c * nt..(c + 1) * nt]) {
-                scatter_tile::<FMA>(&wdt, &dt, a0, b0, nv, tile);
+                scatter_tile::<FMA>(&sd, a0, b0, nv, tile);
             }
         }
     }
@@ -419,20 +414,13 @@ fn weighted_scatter_impl<const FMA: bool, const S: usize>(
 }
 
 /// One `TA × TB` register tile over the first `nv` samples of a block: `acc[r][c] +=
-/// wdt[a0 + r] ⊙ dt[b0 + c]` lane-wise (rows of `SB` samples).
+/// sd[a0 + r] ⊙ sd[b0 + c]` lane-wise (rows of `SB` samples).
 #[inline(always)]
-fn scatter_tile<const FMA: bool>(
-    wdt: &[f64],
-    dt: &[f64],
-    a0: usize,
-    b0: usize,
-    nv: usize,
-    tile: &mut [[[f64; L]; TB]; TA],
-) {
+fn scatter_tile<const FMA: bool>(sd: &[f64], a0: usize, b0: usize, nv: usize, tile: &mut [[[f64; L]; TB]; TA]) {
     #[cfg(target_arch = "x86_64")]
     if FMA && isa() == Isa::Avx512 {
         // SAFETY: AVX-512F is available (checked by `isa`); bounds are asserted inside.
-        unsafe { scatter_tile_avx512(wdt, dt, a0, b0, nv, tile) };
+        unsafe { scatter_tile_avx512(sd, a0, b0, nv, tile) };
         return;
     }
     let mut acc = *tile;
@@ -440,10 +428,10 @@ fn scatter_tile<const FMA: bool>(
         let mut wa = [[0.0; L]; TA];
         let mut db = [[0.0; L]; TB];
         for r in 0..TA {
-            wa[r].copy_from_slice(&wdt[(a0 + r) * SB + v..(a0 + r) * SB + v + L]);
+            wa[r].copy_from_slice(&sd[(a0 + r) * SB + v..(a0 + r) * SB + v + L]);
         }
         for cc in 0..TB {
-            db[cc].copy_from_slice(&dt[(b0 + cc) * SB + v..(b0 + cc) * SB + v + L]);
+            db[cc].copy_from_slice(&sd[(b0 + cc) * SB + v..(b0 + cc) * SB + v + L]);
         }
         for r in 0..TA {
             for cc in 0..TB {
@@ -456,19 +444,12 @@ fn scatter_tile<const FMA: bool>(
     *tile = acc;
 }
 
-/// AVX-512 version of [`scatter_tile`]: 16 accumulators in registers.
+/// AVX-512 version of [`scatter_tile`]: `TA × TB` accumulators in registers.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn scatter_tile_avx512(
-    wdt: &[f64],
-    dt: &[f64],
-    a0: usize,
-    b0: usize,
-    nv: usize,
-    tile: &mut [[[f64; L]; TB]; TA],
-) {
+unsafe fn scatter_tile_avx512(sd: &[f64], a0: usize, b0: usize, nv: usize, tile: &mut [[[f64; L]; TB]; TA]) {
     use std::arch::x86_64::*;
-    assert!(nv <= SB && nv.is_multiple_of(L) && (a0 + TA) * SB <= wdt.len() && (b0 + TB) * SB <= dt.len());
+    assert!(nv <= SB && nv.is_multiple_of(L) && (a0 + TA) * SB <= sd.len() && (b0 + TB) * SB <= sd.len());
     let t = tile.as_mut_ptr().cast::<f64>();
     let mut acc = [[_mm512_setzero_pd(); TB]; TA];
     for r in 0..TA {
@@ -477,12 +458,12 @@ unsafe fn scatter_tile_avx512(
             acc[r][c] = unsafe { _mm512_loadu_pd(t.add((r * TB + c) * L)) };
         }
     }
-    let (wp, dp) = (wdt.as_ptr(), dt.as_ptr());
+    let (wp, dp) = (sd.as_ptr(), sd.as_ptr());
     for v in (0..nv).step_by(L) {
         // SAFETY: rows a0..a0+TA and b0..b0+TB of SB values exist and v + L <= nv <= SB (asserted).
         unsafe {
-            let wa = [0, 1, 2, 3].map(|r| _mm512_loadu_pd(wp.add((a0 + r) * SB + v)));
-            let db = [0, 1, 2, 3].map(|c| _mm512_loadu_pd(dp.add((b0 + c) * SB + v)));
+            let wa: [__m512d; TA] = std::array::from_fn(|r| _mm512_loadu_pd(wp.add((a0 + r) * SB + v)));
+            let db: [__m512d; TB] = std::array::from_fn(|c| _mm512_loadu_pd(dp.add((b0 + c) * SB + v)));
             for r in 0..TA {
                 for c in 0..TB {
                     acc[r][c] = _mm512_fmadd_pd(wa[r], db[c], acc[r][c]);
