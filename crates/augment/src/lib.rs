@@ -61,6 +61,7 @@ mod gap;
 mod generator;
 pub mod labels;
 mod noise;
+mod normal;
 mod normalize;
 mod pending;
 mod real_noise;

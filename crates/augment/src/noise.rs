@@ -2,10 +2,10 @@
 
 use crate::augmentation::Augmentation;
 use crate::error::{Result, check_range};
+use crate::normal::Normal;
 use crate::rng::{local_rng, uniform};
 use crate::sample::{Sample, max_slice};
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// Adds white Gaussian noise with σ = U(scale.0, scale.1) · max(x), where max is the **signed**
 /// maximum of the whole window (seisbench behaviour; a window with only negative values gets a
@@ -42,9 +42,9 @@ impl Augmentation for GaussianNoise {
         };
         let sigma = u * peak;
         let mut local = local_rng(rng);
+        let normal = Normal::new();
         let add = |v: &mut f64| {
-            let z: f64 = StandardNormal.sample(&mut local);
-            *v += sigma * z;
+            *v += sigma * normal.sample(&mut local);
         };
         match sample.waveform.as_slice_mut() {
             Some(x) => x.iter_mut().for_each(add),
