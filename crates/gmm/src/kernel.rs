@@ -142,8 +142,15 @@ fn chol_quadratic_impl<const FMA: bool, const S: usize>(
         let mg = w.min(m - g0);
         for p in 0..d {
             let src = &xt[p * stride + i0 + g0..p * stride + i0 + g0 + mg];
-            xb[p * w..p * w + mg].copy_from_slice(src);
-            xb[p * w + mg..(p + 1) * w].fill(0.0);
+            if mg == w {
+                // Full group: a copy of known length, inlined rather than a `memmove` call.
+                for (dst, &v) in xb[p * w..(p + 1) * w].iter_mut().zip(src) {
+                    *dst = v;
+                }
+            } else {
+                xb[p * w..p * w + mg].copy_from_slice(src);
+                xb[p * w + mg..(p + 1) * w].fill(0.0);
+            }
         }
         qt.fill(0.0);
         for f in 0..nf {
@@ -510,7 +517,14 @@ fn weighted_sums_impl<const FMA: bool, const S: usize>(
     }
     let mut xa = vec![0.0; mv];
     for a in 0..d {
-        xa[..m].copy_from_slice(&xt[a * stride + i0..a * stride + i0 + m]);
+        let row = &xt[a * stride + i0..a * stride + i0 + m];
+        // Read the data row in place unless it needs padding to whole lanes.
+        let xa: &[f64] = if m == mv {
+            row
+        } else {
+            xa[..m].copy_from_slice(row);
+            &xa
+        };
         for c in 0..k {
             let rc = &rt[c * mv..(c + 1) * mv];
             let (mut s1, mut s2) = ([0.0; L], [0.0; L]);

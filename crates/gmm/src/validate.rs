@@ -16,6 +16,11 @@ pub(crate) fn check_matrix<'a>(what: &'static str, x: ArrayView2<'a, f64>) -> Re
     let x: CowArray<'a, f64, Ix2> =
         if x.is_standard_layout() { x.into() } else { x.as_standard_layout().into_owned().into() };
     let ncols = x.ncols();
+    // Fast branch-free scan of the contiguous data; the slow search only runs on bad input.
+    let ok = x.as_slice().expect("standard layout").iter().fold(true, |ok, v| ok & (v.abs() <= MAX_ABS));
+    if ok {
+        return Ok(x);
+    }
     if let Some((index, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite() || v.abs() > MAX_ABS) {
         let what = format!("{what} (row {}, column {})", index / ncols, index % ncols);
         return Err(if value.is_finite() {
