@@ -70,6 +70,7 @@ pub mod float;
 pub mod gabor;
 pub mod network;
 pub mod pooling;
+mod select;
 
 pub use continuous::{ContinuousScattering, ContinuousWindows, SkippedWindow};
 pub use error::{Result, ScatterError};

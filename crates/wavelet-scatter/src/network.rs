@@ -11,6 +11,7 @@ use crate::band::Band;
 use crate::float::Sample;
 use crate::gabor::{GaborBank, LayerSpec};
 use crate::pooling::Pooling;
+use crate::select::Selector;
 use crate::{Result, ScatterError};
 use ndarray::{Array2, ArrayD, ArrayView1, ArrayView3, IxDyn};
 use num_complex::Complex;
@@ -189,7 +190,7 @@ struct Workspace<T> {
     half: Vec<Complex<T>>,
     fft_scratch: Vec<Complex<T>>,
     rfft_scratch: Vec<Complex<T>>,
-    pool: Vec<T>,
+    select: Selector<T>,
 }
 
 impl<T: Sample> ScatteringNetwork<T> {
@@ -212,7 +213,7 @@ impl<T: Sample> ScatteringNetwork<T> {
             half: vec![zero; self.rfft.n_bins()],
             fft_scratch: vec![zero; scratch],
             rfft_scratch: self.rfft.make_scratch(),
-            pool: vec![T::zero(); n],
+            select: Selector::new(),
         }
     }
 
@@ -402,12 +403,12 @@ impl<T: Sample> ScatteringNetwork<T> {
         if let Some(taper) = &self.taper {
             ws.x.iter_mut().zip(taper).for_each(|(v, t)| *v = *v * *t);
         }
-        let Workspace { levels, x, half, fft_scratch, rfft_scratch, pool } = ws;
+        let Workspace { levels, x, half, fft_scratch, rfft_scratch, select } = ws;
         self.rfft.forward_into(x, half, rfft_scratch)?;
         if let Some(first) = levels.first_mut() {
             extended_spectrum(half, self.bins, &mut first.spec);
         }
-        let mut bufs = Bufs { half, fft_scratch, rfft_scratch, pool };
+        let mut bufs = Bufs { half, fft_scratch, rfft_scratch, select };
         self.scatter(0, levels, &mut bufs, 0, c, dst, pooling, frames)
     }
 
@@ -432,22 +433,20 @@ impl<T: Sample> ScatteringNetwork<T> {
         let last = deeper.is_empty();
         // Whole-window mean/max/median do not depend on the sample order: pool the pruned
         // transform's output as it comes, on squared moduli where the pooling allows it.
-        let unordered = last && (lo, hi) == (0, n) && !matches!(pooling, Pooling::Average { .. });
+        let unordered = (lo, hi) == (0, n) && pooling.is_order_free();
         for (k, band) in plan.bands.iter().enumerate() {
             let path = parent * plan.n_filters + k;
             band.apply(&lev.spec, &mut lev.y, bufs.fft_scratch);
             let out = &mut dst[depth][(c * paths + path) * frames..(c * paths + path + 1) * frames];
             if unordered {
-                pooling.apply_complex(&lev.y, bufs.pool, out);
-                continue;
+                pooling.apply_complex(&lev.y, bufs.select, out);
+                if last {
+                    continue;
+                }
             }
             band.natural(&lev.y, shift, &mut lev.u, |z| (z.re * z.re + z.im * z.im).sqrt());
-            if last || pooling.reorders() {
-                let region = &mut bufs.pool[..hi - lo];
-                region.copy_from_slice(&lev.u[lo..hi]);
-                pooling.apply(region, out);
-            } else {
-                pooling.apply(&mut lev.u[lo..hi], out);
+            if !unordered {
+                pooling.apply(&lev.u[lo..hi], bufs.select, out);
             }
             if !last {
                 self.rfft.forward_into(&mut lev.u, bufs.half, bufs.rfft_scratch)?;
@@ -463,7 +462,7 @@ struct Bufs<'a, T> {
     half: &'a mut Vec<Complex<T>>,
     fft_scratch: &'a mut Vec<Complex<T>>,
     rfft_scratch: &'a mut Vec<Complex<T>>,
-    pool: &'a mut Vec<T>,
+    select: &'a mut Selector<T>,
 }
 
 /// Length-N spectrum of a real signal from its `N/2 + 1` rfft bins, continued periodically
