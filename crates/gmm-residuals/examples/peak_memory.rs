@@ -66,7 +66,7 @@ fn run(plan: &GmpePlan, ctx: &Contexts<'_>, mode: &str, bufs: &mut Buffers) -> g
         }
         "mean-sigma" => {
             let (m, s) = plan.predict_mean_sigma(ctx)?;
-            m.sum() + s.sum()
+            m.sum() + s.view().sum()
         }
         "mean" => plan.predict_mean(ctx)?.sum(),
         "into" => {

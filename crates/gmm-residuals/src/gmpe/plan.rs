@@ -234,7 +234,7 @@ impl GmpePlan {
         let mut mean = Array2::zeros(shape);
         let mut out_of_range = self.flag_buffer(ctx.len());
         let mean_slice = mean.as_slice_mut().unwrap_or(&mut []);
-        let (sigma, tau, phi) = if let Some(c) = self.constant.iter().copied().collect::<Option<Vec<_>>>() {
+        let (sigma, tau, phi) = if let Some(c) = self.homoskedastic() {
             // homoskedastic: σ, τ, φ once per IMT, nothing of size n_contexts
             self.fill(ctx, PredictionsMut::mean(mean_slice), &mut out_of_range)?;
             let col = |j: usize| StdDev::constant(c.iter().map(|s| s[j]).collect(), ctx.len());
@@ -266,18 +266,25 @@ impl GmpePlan {
         Ok(mean)
     }
 
-    /// ln medians and total σ, each of shape (n_imts, n_contexts): half of
-    /// [`GmpePlan::predict`]'s memory.
-    pub fn predict_mean_sigma(&self, ctx: &Contexts<'_>) -> Result<(Array2<f64>, Array2<f64>)> {
+    /// ln medians and total σ, each of shape (n_imts, n_contexts); σ of a homoskedastic model is
+    /// stored once per IMT ([`StdDev`]).
+    pub fn predict_mean_sigma(&self, ctx: &Contexts<'_>) -> Result<(Array2<f64>, StdDev)> {
         ctx.check_columns(self.info.name, &self.info.inputs)?;
         let shape = (self.imts.len(), ctx.len());
-        let (mut mean, mut sigma) = (Array2::zeros(shape), Array2::zeros(shape));
-        self.fill(
-            ctx,
-            PredictionsMut::mean_sigma(mean.as_slice_mut().unwrap_or(&mut []), sigma.as_slice_mut().unwrap_or(&mut [])),
-            &mut [],
-        )?;
-        Ok((mean, sigma))
+        let mut mean = Array2::zeros(shape);
+        let mean_slice = mean.as_slice_mut().unwrap_or(&mut []);
+        if let Some(c) = self.homoskedastic() {
+            self.fill(ctx, PredictionsMut::mean(mean_slice), &mut [])?;
+            return Ok((mean, StdDev::constant(c.iter().map(|s| s[0]).collect(), ctx.len())));
+        }
+        let mut sigma = Array2::zeros(shape);
+        self.fill(ctx, PredictionsMut::mean_sigma(mean_slice, sigma.as_slice_mut().unwrap_or(&mut [])), &mut [])?;
+        Ok((mean, StdDev::full(sigma)))
+    }
+
+    /// (σ, τ, φ) per IMT when every planned IMT is homoskedastic.
+    fn homoskedastic(&self) -> Option<Vec<[f64; 3]>> {
+        self.constant.iter().copied().collect()
     }
 
     /// Evaluate into caller-owned buffers of length n_imts × n_contexts each (row-major:
