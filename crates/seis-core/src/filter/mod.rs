@@ -7,6 +7,9 @@
 //!   ([`SosFilter::sosfilt`], with optional initial state), zero-phase like
 //!   `scipy.signal.sosfiltfilt` ([`SosFilter::filtfilt`]) or ObsPy's `zerophase=True`
 //!   ([`SosFilter::forward_backward`]).
+//! * Many channels at once: [`SosFilter::filtfilt_rows_inplace`] filters up to four rows
+//!   interleaved in one pass, with an AVX2 build of the cascade chosen at run time when the CPU
+//!   has it (bit-identical to the portable build: same operations, no fused multiply–add).
 //! * ObsPy conveniences: [`bandpass`], [`lowpass`], [`highpass`], [`bandstop`] with the
 //!   arguments of `obspy.signal.filter` (`df` = sampling rate, `corners` = order).
 //!
