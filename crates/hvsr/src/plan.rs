@@ -60,9 +60,12 @@ pub fn hvsrpy_nfft(n: usize, minimum: usize) -> usize {
     p
 }
 
-/// Per-thread buffers of the window loop.
+/// Per-thread buffers of the window loop. The full-length spectra (`spec`, `mag`, `h`) are
+/// only allocated by the paths that need them; the default path works on the smoothing
+/// support alone.
 struct Scratch {
-    time: [Vec<f64>; 3],
+    /// Detrended, tapered samples of one component (zero-padded to nfft without pruning).
+    time: Vec<f64>,
     spec: [Vec<Complex<f64>>; 3],
     fft: Vec<Complex<f64>>,
     /// Sub-transform buffer and scratch of the pruned FFT.
@@ -71,12 +74,27 @@ struct Scratch {
     h: Vec<f64>,
     smooth_az: Vec<Vec<f64>>,
     col: Vec<f64>,
-    /// Per window of a chunk: combined horizontal, vertical, NS and EW magnitudes.
-    batch: Vec<[Vec<f64>; 4]>,
+    /// |X|² of the three components on the smoothing support.
+    power: [Vec<f64>; 3],
+    /// The spectra of a chunk, bin-major (see `SmoothingOperator::apply_interleaved`).
+    inter: Vec<f64>,
+    /// Their smoothed values, frequency-major.
+    smoothed: Vec<f64>,
 }
 
-/// Windows per parallel job.
-const CHUNK: usize = 4;
+impl Scratch {
+    /// Allocate the full-length spectra (first call only).
+    fn full(&mut self, nb: usize) {
+        if self.mag[0].len() != nb {
+            self.spec = [(); 3].map(|_| vec![Complex::new(0.0, 0.0); nb]);
+            self.mag = [(); 3].map(|_| vec![0.0; nb]);
+            self.h = vec![0.0; nb];
+        }
+    }
+}
+
+/// Windows per parallel job (30 even jobs for an hour of 60 s windows).
+const CHUNK: usize = 2;
 
 /// Results of one window.
 struct WindowOut {
@@ -432,63 +450,117 @@ impl HvsrPlan {
     }
 
     fn scratch(&self) -> Scratch {
-        let nb = self.fft.n_bins();
         let naz = self.rotations.len();
+        let ns = self.support.len();
         Scratch {
-            time: [(); 3].map(|_| vec![0.0; self.nfft]),
-            spec: [(); 3].map(|_| vec![Complex::new(0.0, 0.0); nb]),
-            fft: self.fft.make_scratch(),
+            time: vec![0.0; if self.pruned.is_some() { self.window_samples } else { self.nfft }],
+            spec: Default::default(),
+            fft: if self.pruned.is_some() { Vec::new() } else { self.fft.make_scratch() },
             pruned: self.pruned.as_ref().map(|p| p.make_buffers()).unwrap_or_default(),
-            mag: [(); 3].map(|_| vec![0.0; nb]),
-            h: vec![0.0; nb],
+            mag: Default::default(),
+            h: Vec::new(),
             smooth_az: vec![vec![0.0; self.smoother.n_out()]; naz],
             col: Vec::with_capacity(naz),
-            batch: Vec::new(),
+            power: [(); 3].map(|_| vec![0.0; ns]),
+            inter: Vec::new(),
+            smoothed: Vec::new(),
         }
+    }
+
+    /// Detrend, pre-rejection statistics and taper of component `c` of one window into
+    /// `s.time[..len]`.
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        &self,
+        data: &[ArrayView1<f64>; 3],
+        c: usize,
+        start: usize,
+        taper: &[f64],
+        s: &mut Scratch,
+        sta_lta: &mut Vec<(char, f64, f64)>,
+        max_abs: &mut f64,
+    ) -> Result<()> {
+        let p = &self.params;
+        let len = taper.len();
+        let buf = &mut s.time[..len];
+        let src = data[c].slice(ndarray::s![start..start + len]);
+        match src.as_slice() {
+            Some(x) => buf.copy_from_slice(x),
+            None => buf.iter_mut().zip(src.iter()).for_each(|(b, &x)| *b = x),
+        }
+        p.detrend.apply_inplace(buf);
+        let code = ['N', 'E', 'Z'][c];
+        for t in &p.pre_rejection {
+            match t {
+                PreRejection::StaLta(q) if q.components.contains(&code) => {
+                    let (lo, hi) = sta_lta_extremes(buf, self.sampling_rate, q.sta, q.lta)?;
+                    sta_lta.push((code, lo, hi));
+                }
+                PreRejection::MaxAmplitude { .. } => {
+                    *max_abs = buf.iter().fold(*max_abs, |m, v| m.max(v.abs()));
+                }
+                _ => {}
+            }
+        }
+        for (b, w) in buf.iter_mut().zip(taper) {
+            *b *= w;
+        }
+        Ok(())
+    }
+
+    /// The taper of a window of `len` samples (the planned one unless the window is short).
+    fn taper_for(&self, len: usize) -> Result<std::borrow::Cow<'_, [f64]>> {
+        Ok(if len == self.window_samples {
+            std::borrow::Cow::Borrowed(&self.taper[..])
+        } else {
+            std::borrow::Cow::Owned(Taper::Tukey { alpha: self.params.taper_width }.window(len)?.to_vec())
+        })
+    }
+
+    /// Detrend, pre-rejection statistics, taper and |rFFT|² on the smoothing support of the
+    /// three components of one window into `s.power`.
+    fn transform_power(
+        &self,
+        data: &[ArrayView1<f64>; 3],
+        start: usize,
+        len: usize,
+        s: &mut Scratch,
+    ) -> Result<PreStats> {
+        let taper = self.taper_for(len)?;
+        let (mut sta_lta, mut max_abs) = (Vec::new(), 0.0f64);
+        let b = self.support.clone();
+        for c in 0..3 {
+            self.prepare(data, c, start, &taper, s, &mut sta_lta, &mut max_abs)?;
+            if let Some(pf) = &self.pruned {
+                let (zb, zs) = &mut s.pruned;
+                pf.forward_power(&s.time[..len], &mut s.power[c], zb, zs);
+            } else {
+                s.full(self.fft.n_bins());
+                s.time[len..].fill(0.0);
+                self.fft.forward_into(&mut s.time, &mut s.spec[c], &mut s.fft)?;
+                for (m, x) in s.power[c].iter_mut().zip(&s.spec[c][b.clone()]) {
+                    *m = x.re * x.re + x.im * x.im;
+                }
+            }
+        }
+        Ok(PreStats { sta_lta, max_abs })
     }
 
     /// Detrend, pre-rejection statistics, taper and rFFT of the three components of one
     /// window into `s.spec` / `s.mag`. Returns the STA/LTA extremes and the maximum |amplitude|.
     fn transform(&self, data: &[ArrayView1<f64>; 3], start: usize, len: usize, s: &mut Scratch) -> Result<PreStats> {
-        let p = &self.params;
-        let short_taper;
-        let taper: &[f64] = if len == self.window_samples {
-            &self.taper
-        } else {
-            short_taper = Taper::Tukey { alpha: p.taper_width }.window(len)?.to_vec();
-            &short_taper
-        };
-        let mut sta_lta = Vec::new();
-        let mut max_abs = 0.0f64;
+        let taper = self.taper_for(len)?;
+        let (mut sta_lta, mut max_abs) = (Vec::new(), 0.0f64);
+        s.full(self.fft.n_bins());
         for c in 0..3 {
-            let buf = &mut s.time[c];
-            for (b, &x) in buf[..len].iter_mut().zip(data[c].slice(ndarray::s![start..start + len]).iter()) {
-                *b = x;
-            }
-            p.detrend.apply_inplace(&mut buf[..len]);
-            let code = ['N', 'E', 'Z'][c];
-            for t in &p.pre_rejection {
-                match t {
-                    PreRejection::StaLta(q) if q.components.contains(&code) => {
-                        let (lo, hi) = sta_lta_extremes(&buf[..len], self.sampling_rate, q.sta, q.lta)?;
-                        sta_lta.push((code, lo, hi));
-                    }
-                    PreRejection::MaxAmplitude { .. } => {
-                        max_abs = buf[..len].iter().fold(max_abs, |m, v| m.max(v.abs()));
-                    }
-                    _ => {}
-                }
-            }
-            for (b, w) in buf[..len].iter_mut().zip(taper) {
-                *b *= w;
-            }
+            self.prepare(data, c, start, &taper, s, &mut sta_lta, &mut max_abs)?;
             let b = self.support.clone();
             if let Some(pf) = &self.pruned {
                 let (zb, zs) = &mut s.pruned;
-                pf.forward(&buf[..len], &mut s.spec[c][b.clone()], zb, zs);
+                pf.forward(&s.time[..len], &mut s.spec[c][b.clone()], zb, zs);
             } else {
-                buf[len..].fill(0.0);
-                self.fft.forward_into(buf, &mut s.spec[c], &mut s.fft)?;
+                s.time[len..].fill(0.0);
+                self.fft.forward_into(&mut s.time, &mut s.spec[c], &mut s.fft)?;
             }
             for (m, x) in s.mag[c][b.clone()].iter_mut().zip(&s.spec[c][b]) {
                 *m = abs(*x);
@@ -509,41 +581,33 @@ impl HvsrPlan {
         if p.order != Order::CombineThenSmooth || !self.rotations.is_empty() {
             return chunk.iter().map(|&(start, len)| self.window(data, start, len, s)).collect();
         }
-        let nb = self.fft.n_bins();
-        if s.batch.len() < chunk.len() {
-            s.batch.resize_with(chunk.len(), || [(); 4].map(|_| vec![0.0; nb]));
-        }
-        let b = self.support.clone();
+        let nsup = self.support.len();
+        let per = if p.component_spectra { 4 } else { 2 };
+        let ns = per * chunk.len();
+        s.inter.resize(nsup * ns, 0.0);
         let mut pres = Vec::with_capacity(chunk.len());
         for (i, &(start, len)) in chunk.iter().enumerate() {
-            pres.push(self.transform(data, start, len, s)?);
-            let [h, v, n, e] = &mut s.batch[i];
-            for (hk, (a, b)) in h[b.clone()].iter_mut().zip(s.mag[0][b.clone()].iter().zip(&s.mag[1][b.clone()])) {
-                *hk = p.horizontal.combine(*a, *b);
-            }
-            v[b.clone()].copy_from_slice(&s.mag[2][b.clone()]);
-            if p.component_spectra {
-                n[b.clone()].copy_from_slice(&s.mag[0][b.clone()]);
-                e[b.clone()].copy_from_slice(&s.mag[1][b.clone()]);
+            pres.push(self.transform_power(data, start, len, s)?);
+            let [pn, pe, pz] = &s.power;
+            for (o, ((a, b), z)) in s.inter.chunks_exact_mut(ns).zip(pn.iter().zip(pe).zip(pz)) {
+                let o = &mut o[per * i..per * i + per];
+                let (a, b) = (a.sqrt(), b.sqrt());
+                o[0] = p.horizontal.combine(a, b);
+                o[1] = z.sqrt();
+                if per == 4 {
+                    o[2] = a;
+                    o[3] = b;
+                }
             }
         }
         let nf = self.smoother.n_out();
-        let per = if p.component_spectra { 4 } else { 2 };
-        let mut smoothed: Vec<Vec<f64>> = vec![vec![0.0; nf]; per * chunk.len()];
-        let spectra: Vec<&[f64]> =
-            s.batch[..chunk.len()].iter().flat_map(|x| x[..per].iter().map(|v| &v[..])).collect();
-        let mut outs: Vec<&mut [f64]> = smoothed.iter_mut().map(|v| &mut v[..]).collect();
-        self.smoother.apply_many(&spectra, &mut outs);
-        let mut smoothed = smoothed.into_iter();
+        s.smoothed.resize(nf * ns, 0.0);
+        self.smoother.apply_interleaved(&s.inter, self.support.start, ns, &mut s.smoothed);
+        let column = |slot: usize| -> Vec<f64> { s.smoothed.chunks_exact(ns).map(|r| r[slot]).collect() };
         let mut result = Vec::with_capacity(chunk.len());
-        for (&(start, _), pre) in chunk.iter().zip(pres) {
-            let (h, vz) = (smoothed.next().unwrap_or_default(), smoothed.next().unwrap_or_default());
-            let comps = if p.component_spectra {
-                let (cn, ce) = (smoothed.next().unwrap_or_default(), smoothed.next().unwrap_or_default());
-                Some([cn, ce, vz.clone()])
-            } else {
-                None
-            };
+        for (i, (&(start, _), pre)) in chunk.iter().zip(pres).enumerate() {
+            let (h, vz) = (column(per * i), column(per * i + 1));
+            let comps = p.component_spectra.then(|| [column(per * i + 2), column(per * i + 3), vz.clone()]);
             let hv = self.ratio(&h, &vz, start)?;
             result.push(self.resampled(WindowOut { hv, h, comps, pre }));
         }

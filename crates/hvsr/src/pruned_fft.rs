@@ -33,9 +33,12 @@ pub(crate) struct PrunedRfft {
     fft: Arc<dyn Fft<f64>>,
     /// W_M^(j·r) for r = 1..p, j < q, one contiguous row per r.
     tw_m: Vec<C64>,
-    /// Per requested bin k: (A, B) = ((1 − i·W_n^k)/2, (1 + i·W_n^k)/2), so that
-    /// X[k] = A·Z[k] + B·Z*[M−k].
-    post: Vec<(C64, C64)>,
+    /// Per requested bin k, in the order of [`Self::post`] (row r = k mod p, then column):
+    /// C = −i·W_n^k/2, so that X[k] = (Z[k] + Z*[M−k])/2 + C·(Z[k] − Z*[M−k]).
+    post: Vec<C64>,
+    /// For every row r: the first column, the number of bins and the offset of its first bin
+    /// in `post`.
+    rows: Vec<(usize, usize, usize)>,
     bins: Range<usize>,
 }
 
@@ -70,15 +73,20 @@ impl PrunedRfft {
         let q = m / p;
         let fft = FftPlanner::new().plan_fft_forward(q);
         let tw_m = (1..p).flat_map(|r| (0..q).map(move |j| twiddle(j * r, m))).collect();
-        let i = C64::new(0.0, 1.0);
-        let post = bins
-            .clone()
-            .map(|k| {
-                let w = twiddle(k, n);
-                ((C64::new(1.0, 0.0) - i * w) * 0.5, (C64::new(1.0, 0.0) + i * w) * 0.5)
-            })
-            .collect();
-        Some(Self { m, p, q, max_len, fft, tw_m, post, bins })
+        let mut post = Vec::with_capacity(bins.len());
+        let mut rows = Vec::with_capacity(p);
+        for r in 0..p {
+            // bins k = p·col + r inside `bins` (k = M is bin 0 of row 0 shifted by q columns)
+            let first = bins.start.saturating_sub(r).div_ceil(p);
+            let end = if bins.end > r { (bins.end - r).div_ceil(p) } else { 0 };
+            let count = end.saturating_sub(first);
+            rows.push((first, count, post.len()));
+            post.extend((first..first + count).map(|c| {
+                let w = twiddle(p * c + r, n);
+                C64::new(w.im * 0.5, -w.re * 0.5)
+            }));
+        }
+        Some(Self { m, p, q, max_len, fft, tw_m, post, rows, bins })
     }
 
     /// Buffers for [`Self::forward`]: (sub-transform data, FFT scratch).
@@ -89,8 +97,22 @@ impl PrunedRfft {
     /// Spectrum of `x` (at most `max_len` samples, implicitly zero-padded to n) on the planned
     /// bins: `out[k − bins.start] = X[k]`. `buf` and `scratch` come from [`Self::make_buffers`].
     pub(crate) fn forward(&self, x: &[f64], out: &mut [C64], buf: &mut [C64], scratch: &mut [C64]) {
-        debug_assert!(x.len() <= self.max_len && out.len() >= self.bins.len() && buf.len() == self.m);
-        let (q, p) = (self.q, self.p);
+        let b0 = self.bins.start;
+        self.transform(x, buf, scratch);
+        self.post(buf, |k, v| out[k - b0] = v);
+    }
+
+    /// |X[k]|² on the planned bins: `out[k − bins.start] = |X[k]|²` (see [`Self::forward`]).
+    pub(crate) fn forward_power(&self, x: &[f64], out: &mut [f64], buf: &mut [C64], scratch: &mut [C64]) {
+        let b0 = self.bins.start;
+        self.transform(x, buf, scratch);
+        self.post(buf, |k, v| out[k - b0] = v.re * v.re + v.im * v.im);
+    }
+
+    /// Pack, twiddle and transform: afterwards Z[p·c + r] sits at `buf[r·q + c]`.
+    fn transform(&self, x: &[f64], buf: &mut [C64], scratch: &mut [C64]) {
+        debug_assert!(x.len() <= self.max_len && buf.len() == self.m);
+        let q = self.q;
         let h = x.len().div_ceil(2);
         let (pairs, rest) = x.as_chunks::<2>();
         let (sub0, subs) = buf.split_at_mut(q);
@@ -103,17 +125,32 @@ impl PrunedRfft {
         sub0[h..].fill(C64::new(0.0, 0.0));
         for (sub, tw) in subs.chunks_exact_mut(q).zip(self.tw_m.chunks_exact(q)) {
             for ((b, z), w) in sub[..h].iter_mut().zip(&sub0[..h]).zip(&tw[..h]) {
-                *b = z * w;
+                *b = C64::new(z.re * w.re - z.im * w.im, z.re * w.im + z.im * w.re);
             }
             sub[h..].fill(C64::new(0.0, 0.0));
         }
         self.fft.process_with_scratch(buf, scratch);
-        // Z[t] sits at buf[(t mod p)·q + t / p].
-        let (m, mask, shift) = (self.m, p - 1, p.trailing_zeros());
-        let z = |t: usize| buf[(t & mask) * q + (t >> shift)];
-        for ((o, &(ca, cb)), k) in out.iter_mut().zip(&self.post).zip(self.bins.clone()) {
-            let t = if k == m { 0 } else { k };
-            *o = ca * z(t) + cb * z(if t == 0 { 0 } else { m - t }).conj();
+    }
+
+    /// Hand X[k] for every planned bin to `sink(k, X[k])`, row by row: the bins k ≡ r (mod p)
+    /// read row r forwards and their partners M − k (row p − r, or row 0 for r = 0) backwards.
+    #[inline(always)]
+    fn post(&self, buf: &[C64], mut sink: impl FnMut(usize, C64)) {
+        let (p, q) = (self.p, self.q);
+        for (r, &(first, count, offset)) in self.rows.iter().enumerate() {
+            let cs = &self.post[offset..offset + count];
+            let row = &buf[r * q..(r + 1) * q];
+            let partner = &buf[((p - r) % p) * q..((p - r) % p + 1) * q];
+            for (i, c) in cs.iter().enumerate() {
+                let col = first + i;
+                // Z[k] and Z[M − k], with Z periodic in M (k = M is column q of row 0).
+                let a = row[col % q];
+                let b = if r == 0 { partner[(q - col % q) % q] } else { partner[q - 1 - col] };
+                let (sr, si) = (a.re + b.re, a.im - b.im);
+                let (dr, di) = (a.re - b.re, a.im + b.im);
+                let v = C64::new(0.5 * sr + (c.re * dr - c.im * di), 0.5 * si + (c.re * di + c.im * dr));
+                sink(p * col + r, v);
+            }
         }
     }
 }

@@ -353,6 +353,62 @@ impl SmoothingOperator {
     }
 }
 
+impl SmoothingOperator {
+    /// Smooth `S` spectra stored bin-major (`x[(k − b0)·S + s]` is bin k of spectrum s; bins
+    /// below `b0` absent) into `out[j·S + s]`. One pass over the weights serves all `S` spectra,
+    /// and each weight multiplies `S` contiguous values (SIMD-friendly). Every output is summed
+    /// exactly as [`dot`] sums it, so results do not depend on `S` or on the slot.
+    pub(crate) fn apply_interleaved(&self, x: &[f64], b0: usize, n_spectra: usize, out: &mut [f64]) {
+        match n_spectra {
+            2 => self.interleaved::<2>(x, b0, out),
+            4 => self.interleaved::<4>(x, b0, out),
+            8 => self.interleaved::<8>(x, b0, out),
+            _ => {
+                let mut col = Vec::new();
+                for (j, r) in self.rows.iter().enumerate() {
+                    let w = &self.weights[r.offset..r.offset + r.len];
+                    for s in 0..n_spectra {
+                        col.clear();
+                        col.extend((0..r.len).map(|k| x[(r.start + k - b0) * n_spectra + s]));
+                        out[j * n_spectra + s] = if r.len == 0 { 0.0 } else { dot(w, &col) };
+                    }
+                }
+            }
+        }
+    }
+
+    fn interleaved<const S: usize>(&self, x: &[f64], b0: usize, out: &mut [f64]) {
+        for (r, o) in self.rows.iter().zip(out.chunks_exact_mut(S)) {
+            if r.len == 0 {
+                o.fill(0.0);
+                continue;
+            }
+            let w = &self.weights[r.offset..r.offset + r.len];
+            let base = (r.start - b0) * S;
+            let xs = &x[base..base + r.len * S];
+            let (wq, wt) = w.as_chunks::<4>();
+            let mut acc = [[0.0f64; S]; 4];
+            for (wq, xq) in wq.iter().zip(xs.chunks_exact(4 * S)) {
+                for u in 0..4 {
+                    for s in 0..S {
+                        acc[u][s] += wq[u] * xq[u * S + s];
+                    }
+                }
+            }
+            let mut sum = [0.0f64; S];
+            for s in 0..S {
+                sum[s] = (acc[0][s] + acc[1][s]) + (acc[2][s] + acc[3][s]);
+            }
+            for (wk, xk) in wt.iter().zip(xs[4 * wq.len() * S..].chunks_exact(S)) {
+                for s in 0..S {
+                    sum[s] += wk * xk[s];
+                }
+            }
+            o.copy_from_slice(&sum);
+        }
+    }
+}
+
 /// Dot product with four accumulators (vectorises; order fixed, so results are reproducible).
 #[inline]
 fn dot(a: &[f64], b: &[f64]) -> f64 {

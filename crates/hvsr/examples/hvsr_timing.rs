@@ -1,0 +1,148 @@
+//! Single-thread CPU time and 2-thread wall time of the `hvsr_1h_*` bench workload
+//! (benches/hvsr.rs), stage by stage, for tuning on a shared machine:
+//!
+//! ```text
+//! cargo run --release -p hvsr --example hvsr_timing [runs]
+//! ```
+//!
+//! CPU time is the calling thread's (`/proc/thread-self/schedstat`), so it is insensitive to the
+//! load of other processes; the wall times are not.
+
+use hvsr::{HvsrParams, Smoothing, log_frequencies};
+use seis_core::{Components, Stream, Trace, UtcTime};
+use seisbench_io::{Encoding, MseedWriteOptions, read_mseed_file, write_mseed};
+use std::time::Instant;
+
+const FS: f64 = 100.0;
+const N: usize = 360_001;
+
+fn lcg_noise(seed: u64, n: usize) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        })
+        .collect()
+}
+
+fn resonate(x: &[f64]) -> Vec<f64> {
+    let r = 0.995f64;
+    let c1 = 2.0 * r * (2.0 * std::f64::consts::PI * 2.0 / FS).cos();
+    let c2 = r * r;
+    let (mut y1, mut y2) = (0.0, 0.0);
+    x.iter()
+        .map(|&v| {
+            let y0 = v + c1 * y1 - c2 * y2;
+            y2 = y1;
+            y1 = y0;
+            y0
+        })
+        .collect()
+}
+
+/// The bench record (benches/hvsr.rs `channels`).
+fn channels() -> [Vec<f64>; 3] {
+    let h = |a: u64, b: u64| {
+        let r = resonate(&lcg_noise(a, N));
+        let w = lcg_noise(b, N);
+        r.iter().zip(&w).map(|(r, w)| 0.05 * r + 0.5 * w).collect::<Vec<_>>()
+    };
+    let q = |v: Vec<f64>| v.into_iter().map(|x| (x * 1e5 + 0.5).floor()).collect::<Vec<_>>();
+    [q(h(1, 2)), q(h(3, 4)), q(lcg_noise(5, N).iter().map(|v| 0.5 * v).collect())]
+}
+
+#[repr(C)]
+struct Timespec {
+    sec: i64,
+    nsec: i64,
+}
+
+unsafe extern "C" {
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+}
+
+/// CPU time in seconds of the calling thread (`clock = 3`, CLOCK_THREAD_CPUTIME_ID) or of the
+/// process (`clock = 2`); unlike /proc/thread-self/schedstat it includes the running slice.
+fn cpu_clock(clock: i32) -> f64 {
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec (64-bit Linux layout) into `ts`.
+    let rc = unsafe { clock_gettime(clock, &mut ts) };
+    if rc == 0 { ts.sec as f64 + ts.nsec as f64 * 1e-9 } else { f64::NAN }
+}
+
+fn thread_cpu() -> f64 {
+    cpu_clock(3)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Median over `runs` of (thread CPU, process CPU, wall) in ms.
+fn measure(runs: usize, mut f: impl FnMut()) -> (f64, f64, f64) {
+    f();
+    let (mut cpu, mut all, mut wall) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (c0, p0, t0) = (thread_cpu(), cpu_clock(2), Instant::now());
+        f();
+        cpu.push((thread_cpu() - c0) * 1e3);
+        all.push((cpu_clock(2) - p0) * 1e3);
+        wall.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    (median(cpu), median(all), median(wall))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let runs: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(30);
+    let ch = channels();
+    let t0 = UtcTime::parse("2017-05-04T07:00:00")?;
+    let traces: Vec<Trace> = ["BHN", "BHE", "BHZ"]
+        .iter()
+        .zip(&ch)
+        .map(|(c, v)| Trace::from_id(&format!("XX.HVSR..{c}"), v.clone().into(), FS, t0))
+        .collect::<Result<_, _>>()?;
+    let bytes = write_mseed(&traces, &MseedWriteOptions { encoding: Encoding::Steim1, record_length: 512 })?;
+    let path = std::env::temp_dir().join("seisml_hvsr_timing_1h.mseed");
+    std::fs::write(&path, bytes)?;
+    let read = || Stream::new(read_mseed_file(&path).expect("read").traces.into_iter().map(|t| t.trace).collect());
+    let params = || {
+        HvsrParams::new()
+            .window_length(60.0)
+            .smoothing(Smoothing::KonnoOhmachi { bandwidth: 40.0 })
+            .frequencies(log_frequencies(0.2, 20.0, 256))
+            .component_spectra(false)
+            .fdwra()
+    };
+    let data = ndarray::Array2::from_shape_vec((3, N), ch.concat())?;
+    let rec = Components::new(data, "NEZ", FS, UtcTime::EPOCH)?;
+    let plan = params().plan(FS)?;
+    let stream = read();
+    let hv = plan.process_stream(&stream)?;
+    println!("{} windows, {} valid, f0 = {:?}", hv.status.len(), hv.valid_windows().len(), hv.f0.map(|p| p.frequency));
+
+    if std::env::args().nth(2).as_deref() == Some("profile") {
+        // for `perf record`: the in-memory processing only, one thread
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+        one.install(|| (0..runs).for_each(|_| drop(plan.process(&rec).expect("p"))));
+        return Ok(());
+    }
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+    let report = |name: &str, (cpu, all, wall): (f64, f64, f64)| {
+        println!("{name:<28} thread cpu {cpu:7.2} ms   process cpu {all:7.2} ms   wall {wall:7.2} ms")
+    };
+    report("plan (1 thread)", measure(runs, || drop(params().plan(FS).expect("plan"))));
+    report("read miniSEED (1 thread)", measure(runs, || drop(read())));
+    report("to_components (1 thread)", measure(runs, || drop(stream.to_components("NEZ").expect("c"))));
+    one.install(|| {
+        report("process record (1 thread)", measure(runs, || drop(plan.process(&rec).expect("p"))));
+        report("steady (1 thread)", measure(runs, || drop(plan.process_stream(&read()).expect("p"))));
+    });
+    two.install(|| {
+        report("process record (2 threads)", measure(runs, || drop(plan.process(&rec).expect("p"))));
+        report("steady (2 threads)", measure(runs, || drop(plan.process_stream(&read()).expect("p"))));
+    });
+    Ok(())
+}
