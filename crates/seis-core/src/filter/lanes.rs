@@ -42,6 +42,7 @@ pub(super) fn cascade4(
             4 => fixed!(4),
             5 => fixed!(5),
             6 => fixed!(6),
+            7 => fixed!(7),
             8 => fixed!(8),
             _ => false,
         };
@@ -112,5 +113,21 @@ mod avx2 {
                 step(&c, &mut st, v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn avx2_build_runs_where_available() {
+        let sections = [[0.1, 0.2, 0.1, 1.0, -0.5, 0.2]; 4];
+        let zi = [[0.0; 2]; 4];
+        let mut x = vec![[1.0, 2.0, 3.0, 0.0]; 16];
+        let ran = super::cascade4(&sections, &zi, [0.0; 4], &mut x, false);
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(ran, std::is_x86_feature_detected!("avx2"));
+        // Eleven sections have no specialised build.
+        assert!(!super::cascade4(&[sections[0]; 11], &[[0.0; 2]; 11], [0.0; 4], &mut x, false));
+        let _ = ran;
     }
 }
