@@ -57,6 +57,7 @@ fn residuals_scores_and_single_station() {
     let imts = [Imt::Pga, Imt::Sa(1.0)];
     let models = ["KothaEtAl2020Site", "BooreEtAl2014", "AkkarBommer2010"];
     let mut llh_density = vec![vec![]; 2];
+    let (mut edr_k, mut area_k) = (vec![vec![]; 2], vec![vec![]; 2]);
     for name in models {
         let plan = model_by_name(name).unwrap().plan(&imts).unwrap().with_range_policy(RangePolicy::Ignore);
         let p = plan.predict(&ctx).unwrap();
@@ -122,6 +123,8 @@ fn residuals_scores_and_single_station() {
             close(&format!("{key} sqrt kappa"), e.sqrt_kappa, sc["edr"][1].as_f64().unwrap());
             close(&format!("{key} EDR"), e.edr, sc["edr"][2].as_f64().unwrap());
             close(&format!("{key} area"), scores::stochastic_area(&obs, &mean).unwrap(), f("stochastic_area"));
+            edr_k[k].push(e.edr);
+            area_k[k].push(scores::stochastic_area(&obs, &mean).unwrap());
             close(&format!("{key} rmse"), scores::rmse(&obs, &mean).unwrap(), f("rmse"));
             close(&format!("{key} r2"), scores::r2(&obs, &mean).unwrap(), f("r2"));
             let var: Vec<f64> = sigma.iter().map(|s| s * s).collect();
@@ -133,6 +136,25 @@ fn residuals_scores_and_single_station() {
         let want: Vec<f64> =
             meta["llh_weights"][imt.to_string()].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
         vclose("llh weights", &w, &want);
+        // the toolkit's EDR and stochastic-area weights are ∝ 1/score; ranking orders models by
+        // increasing score (golden scores of the three models)
+        for (scheme, sc, what) in
+            [(WeightScheme::Edr, &edr_k[k], "edr"), (WeightScheme::StochasticArea, &area_k[k], "stochastic_area")]
+        {
+            let golden: Vec<f64> = models
+                .iter()
+                .map(|m| {
+                    let v = &meta["scores"][format!("{m}__{imt}")];
+                    if what == "edr" { v["edr"][2].as_f64().unwrap() } else { v[what].as_f64().unwrap() }
+                })
+                .collect();
+            vclose(what, sc, &golden);
+            let inv: f64 = golden.iter().map(|g| 1.0 / g).sum();
+            let want: Vec<f64> = golden.iter().map(|g| (1.0 / g) / inv).collect();
+            vclose(&format!("{what} weights"), &scores::weights(sc, scheme).unwrap(), &want);
+            let rank = scores::ranking(sc).unwrap();
+            assert!(rank.windows(2).all(|p| golden[p[0]] <= golden[p[1]]), "{what} ranking {rank:?}");
+        }
     }
 }
 
