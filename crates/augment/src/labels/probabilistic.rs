@@ -125,7 +125,8 @@ fn gaussian_block(out: &mut [f64], d0: f64, inv: f64, fast: bool) {
         let mut g = (-(d * d) * inv).exp();
         let mut r = (-(2.0 * d + 1.0) * inv).exp();
         for v in chunk.iter_mut() {
-            *v = v.max(g);
+            // Compare-and-select (maxsd): values are finite, so this equals `v.max(g)`.
+            *v = if g > *v { g } else { *v };
             g *= r;
             r *= c;
         }
@@ -168,7 +169,7 @@ impl ProbabilisticLabeller {
                 for row in y.rows() {
                     sum.iter_mut().zip(&row.as_slice().unwrap_or(&[])[lo..hi]).for_each(|(s, v)| *s += v);
                 }
-                sum.iter_mut().for_each(|s| *s = s.max(1.0));
+                sum.iter_mut().for_each(|s| *s = if *s > 1.0 { *s } else { 1.0 });
                 let mut total = vec![0.0; hi - lo];
                 for (i, mut row) in y.rows_mut().into_iter().enumerate() {
                     if i == noise {
