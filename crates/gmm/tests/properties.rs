@@ -1,23 +1,15 @@
 //! Invariants (proptest) and bad-input behaviour.
 
+mod common;
+use common::{TYPES, blobs};
 use gmm::{
     BayesianGaussianMixture, CovMatrices, CovarianceType, FastIca, FitWarning, GaussianMixture, GmmError, InitMethod,
     KMeans, Pca,
 };
 use ndarray::{Array1, Array2, Array3, array, s};
 use proptest::prelude::*;
-use rand::{RngExt, SeedableRng};
-use rand_distr::StandardNormal;
+use rand::SeedableRng;
 use rand_pcg::Pcg64;
-
-const TYPES: [CovarianceType; 4] =
-    [CovarianceType::Full, CovarianceType::Tied, CovarianceType::Diag, CovarianceType::Spherical];
-
-fn blobs(seed: u64, n: usize, d: usize, k: usize, sep: f64) -> Array2<f64> {
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let centres = Array2::from_shape_fn((k, d), |_| sep * rng.sample::<f64, _>(StandardNormal));
-    Array2::from_shape_fn((n, d), |(i, j)| centres[[i % k, j]] + rng.sample::<f64, _>(StandardNormal))
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]

@@ -1,22 +1,12 @@
 //! Bad input for every estimator, values at the edge of the floating-point range, `n_init`
 //! keeping the best run, and thread-count independence beyond the plain mixture.
 
-use gmm::{
-    BayesianGaussianMixture, CovarianceType, FastIca, GaussianMixture, GmmError, InitMethod, KMeans, KMeansInit, Pca,
-};
+mod common;
+use common::{TYPES, blobs};
+use gmm::{BayesianGaussianMixture, FastIca, GaussianMixture, GmmError, InitMethod, KMeans, KMeansInit, Pca};
 use ndarray::{Array2, array};
-use rand::{RngExt, SeedableRng};
-use rand_distr::StandardNormal;
+use rand::SeedableRng;
 use rand_pcg::Pcg64;
-
-const TYPES: [CovarianceType; 4] =
-    [CovarianceType::Full, CovarianceType::Tied, CovarianceType::Diag, CovarianceType::Spherical];
-
-fn blobs(seed: u64, n: usize, d: usize, k: usize, sep: f64) -> Array2<f64> {
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let centres = Array2::from_shape_fn((k, d), |_| sep * rng.sample::<f64, _>(StandardNormal));
-    Array2::from_shape_fn((n, d), |(i, j)| centres[[i % k, j]] + rng.sample::<f64, _>(StandardNormal))
-}
 
 /// Index of the largest value.
 fn argmax(v: &[f64]) -> usize {
