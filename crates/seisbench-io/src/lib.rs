@@ -42,6 +42,7 @@ pub mod dataset;
 mod error;
 pub mod metadata;
 pub mod mseed;
+mod mseed_record;
 mod resample;
 pub mod sac;
 pub mod trace_name;

@@ -8,9 +8,11 @@
 //! [`IoError::MiniSeed`] naming the record's byte offset, never a panic. A failed Steim integrity
 //! check (last sample ≠ reverse integration constant) is reported in [`MseedData::warnings`].
 
+use crate::mseed_record::{RecordPlan, decode_into, parse_record};
 use crate::{IoError, Result};
 use miniseed_rs::{ByteOrder, EncodingFormat, MseedRecord, NanoTime, Samples};
 use ndarray::Array1;
+use rayon::prelude::*;
 use seis_core::{Stats, Stream, Trace, UtcTime};
 use std::path::Path;
 
@@ -32,7 +34,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    fn from_code(code: u8) -> Option<Self> {
+    pub(crate) fn from_code(code: u8) -> Option<Self> {
         Some(match code {
             1 => Encoding::Int16,
             3 => Encoding::Int32,
@@ -55,7 +57,7 @@ impl Encoding {
         }
     }
 
-    fn is_integer(self) -> bool {
+    pub(crate) fn is_integer(self) -> bool {
         matches!(self, Encoding::Int16 | Encoding::Int32 | Encoding::Steim1 | Encoding::Steim2)
     }
 }
@@ -197,349 +199,93 @@ impl MseedData {
     }
 }
 
-fn be16(b: &[u8], o: usize, little: bool) -> u16 {
-    let a = [b[o], b[o + 1]];
-    if little { u16::from_le_bytes(a) } else { u16::from_be_bytes(a) }
-}
-
-fn be32(b: &[u8], o: usize, little: bool) -> u32 {
-    let a = [b[o], b[o + 1], b[o + 2], b[o + 3]];
-    if little { u32::from_le_bytes(a) } else { u32::from_be_bytes(a) }
-}
-
-fn header_time_ok(b: &[u8], little: bool) -> bool {
-    let year = be16(b, 20, little);
-    let day = be16(b, 22, little);
-    (1900..=2200).contains(&year) && (1..=366).contains(&day)
-}
-
-fn code(b: &[u8], offset: usize, what: &str) -> Result<String> {
-    let s = std::str::from_utf8(b).map_err(|_| IoError::mseed(offset, format!("{what} code is not ASCII")))?;
-    if !s.is_ascii() {
-        return Err(IoError::mseed(offset, format!("{what} code is not ASCII")));
-    }
-    Ok(s.trim().to_string())
-}
-
-fn sample_rate(factor: i16, mult: i16) -> f64 {
-    let (f, m) = (f64::from(factor), f64::from(mult));
-    match (factor, mult) {
-        (0, _) | (_, 0) => 0.0,
-        (f_, m_) if f_ > 0 && m_ > 0 => f * m,
-        (f_, _) if f_ > 0 => -f / m,
-        (_, m_) if m_ > 0 => -m / f,
-        _ => 1.0 / (f * m),
-    }
-}
-
-/// Decoded samples of one record.
-enum Decoded {
-    Int(Vec<i32>),
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-}
-
-/// Decode the record starting at `offset` of `buf`. Returns the header and samples.
-fn decode_record(buf: &[u8], offset: usize) -> Result<(RecordHeader, Decoded, Option<String>)> {
-    let b = &buf[offset..];
-    let err = |r: String| IoError::mseed(offset, r);
-    if b.len() < 48 {
-        return Err(err(format!("truncated: {} bytes left, a header needs 48", b.len())));
-    }
-    if b[0] == b'M' && b[1] == b'S' && b[2] == 3 {
-        return Err(err("miniSEED 3 records are not supported".into()));
-    }
-    if !b[..6].iter().all(|c| c.is_ascii_digit() || *c == b' ' || *c == 0) || !matches!(b[6], b'D' | b'R' | b'Q' | b'M')
-    {
-        return Err(err("not a miniSEED 2 record (bad sequence number or quality indicator)".into()));
-    }
-    // Header byte order: big-endian unless the time fields only make sense little-endian.
-    let little = if header_time_ok(b, false) {
-        false
-    } else if header_time_ok(b, true) {
-        true
-    } else {
-        return Err(err(format!("implausible start time (year {}, day {})", be16(b, 20, false), be16(b, 22, false))));
-    };
-    let station = code(&b[8..13], offset, "station")?;
-    let location = code(&b[13..15], offset, "location")?;
-    let channel = code(&b[15..18], offset, "channel")?;
-    let network = code(&b[18..20], offset, "network")?;
-    let (year, doy, hour, minute, second, fract) =
-        (be16(b, 20, little), be16(b, 22, little), b[24], b[25], b[26], be16(b, 28, little));
-    if hour > 23 || minute > 59 || second > 60 || fract > 9999 {
-        return Err(err(format!("invalid start time {year}-{doy:03} {hour}:{minute}:{second}.{fract:04}")));
-    }
-    let n_samples = be16(b, 30, little) as usize;
-    let factor = be16(b, 32, little) as i16;
-    let mult = be16(b, 34, little) as i16;
-    let activity = b[36];
-    let time_correction = be32(b, 40, little) as i32;
-    let data_offset = be16(b, 44, little) as usize;
-    let mut blockette = be16(b, 46, little) as usize;
-    let mut b1000: Option<(u8, u8, u8)> = None;
-    let mut micro: i8 = 0;
-    let mut rate_b100: Option<f32> = None;
-    let mut hops = 0;
-    while blockette != 0 {
-        hops += 1;
-        if hops > 32 || blockette < 48 || blockette + 4 > b.len() {
-            return Err(err(format!("blockette chain points outside the record (offset {blockette})")));
-        }
-        let kind = be16(b, blockette, little);
-        let next = be16(b, blockette + 2, little) as usize;
-        match kind {
-            1000 if blockette + 8 <= b.len() => b1000 = Some((b[blockette + 4], b[blockette + 5], b[blockette + 6])),
-            1001 if blockette + 8 <= b.len() => micro = b[blockette + 5] as i8,
-            100 if blockette + 8 <= b.len() => {
-                rate_b100 = Some(f32::from_bits(be32(b, blockette + 4, little)));
-            }
-            _ => {}
-        }
-        if next != 0 && next <= blockette {
-            return Err(err(format!("blockette chain goes backwards ({blockette} -> {next})")));
-        }
-        blockette = next;
-    }
-    let (enc_code, word_order, power) = b1000.ok_or_else(|| err("no blockette 1000".into()))?;
-    if !(7..=20).contains(&power) {
-        return Err(err(format!("record length 2^{power} out of range")));
-    }
-    let record_length = 1usize << power;
-    if record_length > b.len() {
-        return Err(err(format!("truncated: record length {record_length} but {} bytes left", b.len())));
-    }
-    let encoding = Encoding::from_code(enc_code).ok_or_else(|| err(format!("unsupported encoding {enc_code}")))?;
-    let data_little = word_order == 0;
-    let mut rate = rate_b100.map(f64::from).filter(|r| r.is_finite() && *r > 0.0).unwrap_or(sample_rate(factor, mult));
-    // Blockette 100 carries a float32; prefer the exact factor/multiplier rate when they agree.
-    let fm = sample_rate(factor, mult);
-    if fm > 0.0 && (rate / fm - 1.0).abs() < 1e-6 {
-        rate = fm;
-    }
-    // Rates below 1e-4 Hz would put a record's end beyond the representable time range.
-    if n_samples > 0 && !(rate.is_finite() && (1e-4..=1e7).contains(&rate)) {
-        return Err(err(format!("{n_samples} samples but sampling rate {rate} Hz (supported: 1e-4 to 1e7)")));
-    }
-    let data = if n_samples == 0 {
-        &b[0..0]
-    } else {
-        if data_offset < 48 || data_offset >= record_length {
-            return Err(err(format!("data offset {data_offset} outside record of {record_length} bytes")));
-        }
-        &b[data_offset..record_length]
-    };
-    let (decoded, warning) = decode_data(data, encoding, n_samples, data_little).map_err(err)?;
-    let mut start = UtcTime::from_year_doy(i32::from(year), u32::from(doy), u32::from(hour), u32::from(minute), 0, 0)
-        .map_err(|e| err(e.to_string()))?;
-    let mut ns = i64::from(second) * 1_000_000_000 + i64::from(fract) * 100_000 + i64::from(micro) * 1_000;
-    if activity & 0x02 == 0 {
-        ns += i64::from(time_correction) * 100_000;
-    }
-    start = UtcTime::from_nanos(start.nanos() + ns);
-    let header = RecordHeader {
-        offset,
-        record_length,
-        id: format!("{network}.{station}.{location}.{channel}"),
-        starttime: start,
-        sampling_rate: rate,
-        n_samples,
-        encoding,
-        quality: b[6] as char,
-    };
-    Ok((header, decoded, warning))
-}
-
-fn decode_data(
-    d: &[u8],
-    enc: Encoding,
-    n: usize,
-    little: bool,
-) -> std::result::Result<(Decoded, Option<String>), String> {
-    let need = |size: usize| -> std::result::Result<(), String> {
-        if n.checked_mul(size).is_none_or(|b| b > d.len()) {
-            Err(format!("{n} samples of {size} bytes do not fit in {} data bytes", d.len()))
-        } else {
-            Ok(())
-        }
-    };
-    Ok((
-        match enc {
-            Encoding::Int16 => {
-                need(2)?;
-                Decoded::Int((0..n).map(|i| be16(d, 2 * i, little) as i16 as i32).collect())
-            }
-            Encoding::Int32 => {
-                need(4)?;
-                Decoded::Int((0..n).map(|i| be32(d, 4 * i, little) as i32).collect())
-            }
-            Encoding::Float32 => {
-                need(4)?;
-                let v: Vec<f32> = (0..n).map(|i| f32::from_bits(be32(d, 4 * i, little))).collect();
-                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                    return Err(format!("non-finite float32 sample at index {i}"));
-                }
-                Decoded::F32(v)
-            }
-            Encoding::Float64 => {
-                need(8)?;
-                let v: Vec<f64> = (0..n)
-                    .map(|i| {
-                        let hi = u64::from(be32(d, 8 * i, little));
-                        let lo = u64::from(be32(d, 8 * i + 4, little));
-                        f64::from_bits(if little { (lo << 32) | hi } else { (hi << 32) | lo })
-                    })
-                    .collect();
-                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                    return Err(format!("non-finite float64 sample at index {i}"));
-                }
-                Decoded::F64(v)
-            }
-            Encoding::Steim1 | Encoding::Steim2 => {
-                let (v, w) = decode_steim(d, n, little, enc == Encoding::Steim2)?;
-                return Ok((Decoded::Int(v), w));
-            }
-        },
-        None,
-    ))
-}
-
-/// Steim-1/2 decoding with wrapping integration and a check of the reverse integration constant.
-fn decode_steim(
-    d: &[u8],
-    n: usize,
-    little: bool,
-    steim2: bool,
-) -> std::result::Result<(Vec<i32>, Option<String>), String> {
-    let frames = d.len() / 64;
-    if frames == 0 {
-        return Err("no Steim frame in the data section".into());
-    }
-    let mut diffs: Vec<i32> = Vec::with_capacity(n);
-    let x0 = be32(d, 4, little) as i32;
-    let xn = be32(d, 8, little) as i32;
-    'frames: for f in 0..frames {
-        let base = f * 64;
-        let ctrl = be32(d, base, little);
-        for w in 1..16 {
-            if diffs.len() >= n {
-                break 'frames;
-            }
-            if f == 0 && (w == 1 || w == 2) {
-                continue;
-            }
-            let word = be32(d, base + 4 * w, little);
-            let nib = (ctrl >> (30 - 2 * w)) & 3;
-            let mut push = |bits: u32, count: u32| {
-                for k in 0..count {
-                    let shift = bits * (count - 1 - k);
-                    let v = (word >> shift) & ((1u32 << bits) - 1);
-                    let sv = ((v << (32 - bits)) as i32) >> (32 - bits);
-                    diffs.push(sv);
-                }
-            };
-            match (nib, steim2) {
-                (0, _) => {}
-                (1, _) => push(8, 4),
-                (2, false) => push(16, 2),
-                (3, false) => diffs.push(word as i32),
-                (2, true) => match word >> 30 {
-                    1 => push(30, 1),
-                    2 => push(15, 2),
-                    3 => push(10, 3),
-                    dn => return Err(format!("invalid Steim2 sub-code {dn} for nibble 2")),
-                },
-                (3, true) => match word >> 30 {
-                    0 => push(6, 5),
-                    1 => push(5, 6),
-                    2 => push(4, 7),
-                    dn => return Err(format!("invalid Steim2 sub-code {dn} for nibble 3")),
-                },
-                _ => unreachable!("two-bit nibble"),
-            }
-        }
-    }
-    if diffs.len() < n {
-        return Err(format!("Steim data holds {} samples, header says {n}", diffs.len()));
-    }
-    diffs.truncate(n);
-    let mut out = Vec::with_capacity(n);
-    let mut acc = x0;
-    for (i, dlt) in diffs.iter().enumerate() {
-        if i > 0 {
-            acc = acc.wrapping_add(*dlt);
-        }
-        out.push(acc);
-    }
-    let warning = match out.last() {
-        Some(&last) if last != xn => {
-            Some(format!("Steim integrity check failed: last sample {last} != reverse integration constant {xn}"))
-        }
-        _ => None,
-    };
-    Ok((out, warning))
-}
-
 /// Decode a miniSEED file held in memory: every record, merged into traces, with gaps.
+///
+/// Headers are parsed in file order (which decides how records join into traces), then the
+/// records' samples are decoded in parallel, each straight into its own part of its trace; the
+/// result does not depend on the number of threads. The first problem in file order is the
+/// error returned.
 pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
     if bytes.is_empty() {
         return Err(IoError::Empty { what: "miniSEED input" });
     }
-    struct Open {
-        trace_idx: usize,
+    struct Piece {
+        first: RecordHeader,
+        len: usize,
+        n_records: usize,
         next: i64, // expected start of the next record, ns
     }
-    let mut records = Vec::new();
-    let mut warnings = Vec::new();
-    let mut pieces: Vec<(RecordHeader, Vec<f64>, usize)> = Vec::new(); // header of first record, samples, n_records
-    let mut open: Vec<Open> = Vec::new();
+    let mut plans: Vec<RecordPlan> = Vec::new();
+    let mut dest: Vec<usize> = Vec::new(); // piece of each record with samples, in file order
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut header_error = None;
     let mut offset = 0;
     while offset < bytes.len() {
         if bytes[offset..].iter().all(|&b| b == 0) {
             break; // zero padding at the end (some writers pad to a block size)
         }
-        let (h, data, warning) = decode_record(bytes, offset)?;
-        if let Some(w) = warning {
-            warnings.push(format!("record at byte {offset}: {w}"));
-        }
-        offset += h.record_length;
-        if h.n_samples == 0 {
-            records.push(h);
-            continue;
-        }
-        let samples: Vec<f64> = match data {
-            Decoded::Int(v) => v.into_iter().map(f64::from).collect(),
-            Decoded::F32(v) => v.into_iter().map(f64::from).collect(),
-            Decoded::F64(v) => v,
+        let plan = match parse_record(bytes, offset) {
+            Ok(p) => p,
+            Err(e) => {
+                // Records before this one may still hold an earlier (decoding) error.
+                header_error = Some(e);
+                break;
+            }
         };
-        let dt_ns = 1e9 / h.sampling_rate;
-        let tol = (0.5 * dt_ns) as i64;
-        let start = h.starttime.nanos();
-        let hit = open.iter_mut().find(|o| {
-            let p = &pieces[o.trace_idx].0;
-            p.id == h.id
-                && p.sampling_rate == h.sampling_rate
-                && start.abs_diff(o.next) <= tol as u64
-                && p.encoding.is_integer() == h.encoding.is_integer()
-        });
-        let end_next = |first: i64, n_total: usize| first.saturating_add((n_total as f64 * dt_ns).round() as i64);
-        match hit {
-            Some(o) => {
-                let piece = &mut pieces[o.trace_idx];
-                piece.1.extend(samples);
-                piece.2 += 1;
-                o.next = end_next(piece.0.starttime.nanos(), piece.1.len());
-            }
-            None => {
-                let next = end_next(start, samples.len());
-                pieces.push((h.clone(), samples, 1));
-                open.push(Open { trace_idx: pieces.len() - 1, next });
+        let h = &plan.header;
+        offset += h.record_length;
+        if h.n_samples > 0 {
+            let dt_ns = 1e9 / h.sampling_rate;
+            let tol = (0.5 * dt_ns) as i64;
+            let start = h.starttime.nanos();
+            let end_next = |first: i64, n_total: usize| first.saturating_add((n_total as f64 * dt_ns).round() as i64);
+            let hit = pieces.iter().position(|p| {
+                p.first.id == h.id
+                    && p.first.sampling_rate == h.sampling_rate
+                    && start.abs_diff(p.next) <= tol as u64
+                    && p.first.encoding.is_integer() == h.encoding.is_integer()
+            });
+            match hit {
+                Some(i) => {
+                    let p = &mut pieces[i];
+                    p.len += h.n_samples;
+                    p.n_records += 1;
+                    p.next = end_next(p.first.starttime.nanos(), p.len);
+                    dest.push(i);
+                }
+                None => {
+                    let next = end_next(start, h.n_samples);
+                    pieces.push(Piece { first: h.clone(), len: h.n_samples, n_records: 1, next });
+                    dest.push(pieces.len() - 1);
+                }
             }
         }
-        records.push(h);
+        plans.push(plan);
+    }
+    // Each record's samples go to the next free part of its trace.
+    let mut data: Vec<Vec<f64>> = pieces.iter().map(|p| vec![0.0; p.len]).collect();
+    let mut free: Vec<&mut [f64]> = data.iter_mut().map(|v| v.as_mut_slice()).collect();
+    let mut jobs: Vec<(&RecordPlan, &mut [f64])> = Vec::with_capacity(dest.len());
+    for (plan, &i) in plans.iter().filter(|p| p.header.n_samples > 0).zip(&dest) {
+        let (part, rest) = std::mem::take(&mut free[i]).split_at_mut(plan.header.n_samples);
+        free[i] = rest;
+        jobs.push((plan, part));
+    }
+    let decoded: Vec<Result<Option<String>>> =
+        jobs.into_par_iter().with_min_len(16).map(|(plan, out)| decode_into(bytes, plan, out)).collect();
+    let mut warnings = Vec::new();
+    let offsets = plans.iter().filter(|p| p.header.n_samples > 0).map(|p| p.header.offset);
+    for (r, off) in decoded.into_iter().zip(offsets) {
+        if let Some(w) = r? {
+            warnings.push(format!("record at byte {off}: {w}"));
+        }
+    }
+    if let Some(e) = header_error {
+        return Err(e);
     }
     let mut traces = Vec::with_capacity(pieces.len());
-    for (h, samples, n_records) in pieces {
+    for (p, samples) in pieces.into_iter().zip(data) {
+        let h = p.first;
         let mut parts = h.id.splitn(4, '.');
         let mut stats = Stats::new(h.sampling_rate, h.starttime)?;
         stats.network = parts.next().unwrap_or("").to_string();
@@ -547,9 +293,10 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
         stats.location = parts.next().unwrap_or("").to_string();
         stats.channel = parts.next().unwrap_or("").to_string();
         let trace = Trace::new(Array1::from(samples), stats)?;
-        traces.push(MseedTrace { trace, encoding: h.encoding, record_length: h.record_length, n_records });
+        traces.push(MseedTrace { trace, encoding: h.encoding, record_length: h.record_length, n_records: p.n_records });
     }
     let gaps = find_gaps(traces.iter().map(|t| &t.trace));
+    let records = plans.into_iter().map(|p| p.header).collect();
     Ok(MseedData { traces, gaps, records, warnings })
 }
 

@@ -69,8 +69,11 @@ fn timing_get_waveforms() {
             (thread_cpu() - c) / n as f64
         }));
     }
-    let mut f32_cpu1 = Vec::new();
+    let (mut f32_cpu1, mut f32_wall) = (Vec::new(), Vec::new());
     for _ in 0..7 {
+        let t = Instant::now();
+        std::hint::black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).unwrap());
+        f32_wall.push(t.elapsed().as_secs_f64() / n as f64);
         f32_cpu1.push(one.install(|| {
             let c = thread_cpu();
             std::hint::black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).unwrap());
@@ -93,6 +96,7 @@ fn timing_get_waveforms() {
     );
     println!("thread CPU, batch into a reused buffer on 1 thread: {:e}", med(&mut into_cpu1));
     println!("thread CPU, f32 batch on 1 thread: {:e}", med(&mut f32_cpu1));
+    println!("wall, f32 batch (default pool): {:e}", med(&mut f32_wall));
     println!("thread CPU, by index resampled to 50 Hz: {:e}", med(&mut resampled_cpu));
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -103,4 +107,106 @@ fn thread_cpu() -> f64 {
         .ok()
         .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()))
         .map_or(f64::NAN, |ns| ns * 1e-9)
+}
+
+/// The miniSEED case of the hvsr bench: 1 hour of 3 channels at 100 Hz, Steim-1 in 512-byte
+/// records, read through `read_mseed_file` (`cargo test -p seisbench-io --release --test timing
+/// -- --ignored --nocapture timing_read_mseed`).
+#[test]
+#[ignore = "timing, run explicitly"]
+fn timing_read_mseed() {
+    use seis_core::{Trace, UtcTime};
+    use seisbench_io::{Encoding, MseedWriteOptions, read_mseed, read_mseed_file, write_mseed};
+    let n = 360_000usize;
+    let mut state = 12345u64;
+    let mut noise = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 20_000.0
+    };
+    let t0 = UtcTime::parse("2017-05-04T07:00:00").unwrap();
+    let traces: Vec<Trace> = ["BHN", "BHE", "BHZ"]
+        .iter()
+        .map(|c| {
+            let v: Vec<f64> = (0..n).map(|_| noise().floor()).collect();
+            Trace::from_id(&format!("XX.HVSR..{c}"), v.into(), 100.0, t0).unwrap()
+        })
+        .collect();
+    let bytes = write_mseed(&traces, &MseedWriteOptions { encoding: Encoding::Steim1, record_length: 512 }).unwrap();
+    let path = std::env::temp_dir().join(format!("sbio-timing-{}.mseed", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let samples = (3 * n) as f64;
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    // schedstat advances in scheduler ticks: time many reads at once
+    let reps = 40;
+    let per_sample = |f: &(dyn Fn() + Sync)| {
+        one.install(|| {
+            let c = thread_cpu();
+            for _ in 0..reps {
+                f();
+            }
+            (thread_cpu() - c) / (reps as f64 * samples)
+        })
+    };
+    let file_cpu1 = per_sample(&|| {
+        std::hint::black_box(read_mseed_file(&path).unwrap());
+    });
+    let mem_cpu1 = per_sample(&|| {
+        std::hint::black_box(read_mseed(&bytes).unwrap());
+    });
+    let t = Instant::now();
+    for _ in 0..reps {
+        let d = std::hint::black_box(read_mseed_file(&path).unwrap());
+        assert_eq!(d.traces.len(), 3);
+    }
+    let file_wall = t.elapsed().as_secs_f64() / (reps as f64 * samples);
+    println!(
+        "read_mseed ({} bytes, {} samples): thread CPU per sample on 1 thread: file {:.2} ns, in memory {:.2} ns; \
+         wall per sample (default pool) {:.2} ns",
+        bytes.len(),
+        3 * n,
+        file_cpu1 * 1e9,
+        mem_cpu1 * 1e9,
+        file_wall * 1e9
+    );
+    std::fs::remove_file(&path).ok();
+}
+
+/// Only the f32 batch, many times on one thread (for `perf record`).
+#[test]
+#[ignore = "timing, run explicitly"]
+fn timing_batch_f32_only() {
+    let (n, w) = (200usize, 6000usize);
+    let dir = std::env::temp_dir().join(format!("sbio-timing-f32-{}", std::process::id()));
+    let mut wr =
+        WaveformDataWriter::create(&dir).data_format(DataFormat { sampling_rate: Some(100.0), ..Default::default() });
+    for i in 0..n {
+        let wf = Array2::from_shape_fn((3, w), |(c, t)| (t * (c + 1) + i) as f64);
+        let row = Row::new().with("trace_name", format!("tr{i:04}")).with("trace_sampling_rate_hz", 100.0);
+        wr.add_trace(row, wf.view()).unwrap();
+    }
+    wr.finish().unwrap();
+    let ds = WaveformDataset::open(&dir).unwrap();
+    let all: Vec<usize> = (0..n).collect();
+    let opts = WaveformOptions::default();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    // schedstat advances in scheduler ticks: time many batches at once
+    let reps = 100;
+    let cpu = one.install(|| {
+        let c = thread_cpu();
+        for _ in 0..reps {
+            std::hint::black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).unwrap());
+        }
+        (thread_cpu() - c) / (reps * n) as f64
+    });
+    let t = Instant::now();
+    for _ in 0..reps {
+        std::hint::black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).unwrap());
+    }
+    let wall = t.elapsed().as_secs_f64() / (reps * n) as f64;
+    println!(
+        "f32 batch: thread CPU on 1 thread {:.2} µs/trace; wall (default pool) {:.2} µs/trace",
+        cpu * 1e6,
+        wall * 1e6
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
