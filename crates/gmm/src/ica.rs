@@ -38,6 +38,9 @@ pub enum Whitening {
     UnitVariance,
     /// Whiten; the sources keep an arbitrary scale.
     ArbitraryVariance,
+    /// The data are already white (scikit-learn's `whiten=False`): no centring, no projection,
+    /// `d` components (`n_components` must be unset or `d`), `w_init` is `d × d`.
+    None,
 }
 
 /// Hyperparameters of [`FastIca`].
@@ -115,7 +118,23 @@ impl FastIcaParams {
         if n < 2 {
             return Err(GmmError::TooFewSamples { what: "FastICA", needed: 2, got: n });
         }
-        let nc = self.n_components.unwrap_or(n.min(d));
+        let nc = if self.whiten == Whitening::None {
+            if n < d {
+                return Err(GmmError::TooFewSamples { what: "FastICA without whitening", needed: d, got: n });
+            }
+            match self.n_components {
+                Some(c) if c != d => {
+                    return Err(GmmError::invalid(
+                        "n_components",
+                        c,
+                        format!("without whitening every feature is a component: must be unset or {d}"),
+                    ));
+                }
+                _ => d,
+            }
+        } else {
+            self.n_components.unwrap_or(n.min(d))
+        };
         if nc == 0 || nc > n.min(d) {
             return Err(GmmError::invalid("n_components", nc, format!("must lie in 1..={}", n.min(d))));
         }
@@ -141,6 +160,11 @@ impl FastIcaParams {
             }
             None => Array2::from_shape_fn((nc, nc), |_| rng.sample::<f64, _>(StandardNormal)),
         };
+        if self.whiten == Whitening::None {
+            let (w, n_iter) = self.iterate(&x.t().to_owned(), &w_init)?;
+            let mixing = pinv_rows(&w)?;
+            return Ok(FastIca { components: w, mixing, mean: Array1::zeros(d), whitening: Array2::eye(d), n_iter });
+        }
         let mean = x.mean_axis(Axis(0)).expect("n >= 2");
         let xc = &x - &mean;
         // Whitening from the SVD of the centred data: XcT = V S Uᵀ, u = V.
@@ -156,10 +180,7 @@ impl FastIcaParams {
         }
         let k = Array2::from_shape_fn((nc, d), |(i, j)| u[[j, i]] / s[i]);
         let x1 = k.dot(&xc.t()) * (n as f64).sqrt(); // nc × n
-        let (mut w, n_iter) = match self.algorithm {
-            IcaAlgorithm::Parallel => ica_par(&x1, self.fun, self.tol, self.max_iter, &w_init)?,
-            IcaAlgorithm::Deflation => ica_def(&x1, self.fun, self.tol, self.max_iter, &w_init),
-        };
+        let (mut w, n_iter) = self.iterate(&x1, &w_init)?;
         if self.whiten == Whitening::UnitVariance {
             let sources = w.dot(&k).dot(&xc.t()); // nc × n
             let std = sources.std_axis(Axis(1), 0.0);
@@ -170,6 +191,16 @@ impl FastIcaParams {
         let components = w.dot(&k);
         let mixing = pinv_rows(&components)?;
         Ok(FastIca { components, mixing, mean, whitening: k, n_iter })
+    }
+}
+
+impl FastIcaParams {
+    /// The fixed-point iterations on white data `x1` (`nc × n`).
+    fn iterate(&self, x1: &Array2<f64>, w_init: &Array2<f64>) -> Result<(Array2<f64>, usize)> {
+        Ok(match self.algorithm {
+            IcaAlgorithm::Parallel => ica_par(x1, self.fun, self.tol, self.max_iter, w_init)?,
+            IcaAlgorithm::Deflation => ica_def(x1, self.fun, self.tol, self.max_iter, w_init),
+        })
     }
 }
 

@@ -96,6 +96,13 @@ fn bad_input_for_every_estimator() {
     invalid(Pca::params(4).fit(x.view()).map(drop), "n_components");
     invalid(FastIca::params().n_components(0).fit(x.view(), &mut rng).map(drop), "n_components");
     invalid(GaussianMixture::params(2).n_init(0).check().map(drop), "n_init");
+    // Without whitening every feature is a component.
+    let no_white = FastIca::params().whiten(gmm::Whitening::None);
+    invalid(no_white.clone().n_components(2).fit(x.view(), &mut rng).map(drop), "n_components");
+    assert!(matches!(
+        no_white.fit(x.slice(ndarray::s![..2, ..]), &mut rng),
+        Err(GmmError::TooFewSamples { needed: 3, got: 2, .. })
+    ));
     invalid(KMeans::params(2).max_iter(0).check().map(drop), "max_iter");
     invalid(FastIca::params().fun(gmm::IcaFunction::LogCosh { alpha: 3.0 }).fit(x.view(), &mut rng).map(drop), "alpha");
     // Fewer samples than components.

@@ -160,6 +160,15 @@ def ica(rng):
              sources=f.transform(x), n_iter=f.n_iter_)
         cases[tag] = {"algorithm": alg, "fun": fun, "n_components": 3, "max_iter": 400, "tol": 1e-10,
                       "whiten": "arbitrary-variance"}
+    # Data that are already white (whiten=False): all 4 features, no centring.
+    w_init4 = rng.normal(size=(4, 4))
+    for alg, fun in [("parallel", "logcosh"), ("deflation", "cube")]:
+        f = FastICA(algorithm=alg, fun=fun, whiten=False, w_init=w_init4, max_iter=400, tol=1e-10).fit(x)
+        tag = f"ica_{alg}_{fun}_nowhiten"
+        save(f"{tag}.npz", w_init=w_init4, components=f.components_, mixing=f.mixing_, sources=f.transform(x),
+             n_iter=f.n_iter_)
+        cases[tag] = {"algorithm": alg, "fun": fun, "n_components": 4, "max_iter": 400, "tol": 1e-10,
+                      "whiten": False}
     return cases
 
 
