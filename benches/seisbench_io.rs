@@ -2,14 +2,24 @@
 //! 3 × 6000 float32 samples at 100 Hz, no cache). Each case reports time per trace, as
 //! `xtask/golden/seisbench-io/bench_ref.py` does for seisbench (same case names):
 //! - `get_waveforms_by_index`: one trace per call;
-//! - `get_waveforms_batch`: all 200 traces in one call (a fresh 200 × 3 × 6000 f64 array);
-//! - `get_waveforms_batch_f32`: the same as f32, the dtype seisbench returns (same reference);
+//! - `get_waveforms_batch_f32`: all 200 traces in one call into a fresh 200 × 3 × 6000 f32
+//!   array — the like-for-like comparison with seisbench's batch, which returns the stored
+//!   float32;
+//! - `get_waveforms_batch_f64`: the same batch as a fresh f64 array (twice the bytes; its
+//!   reference is seisbench's batch followed by `.astype(np.float64)`);
 //! - `get_waveforms_resampled_50hz`: one trace per call, decimated to 50 Hz;
-//! - `get_waveforms_batch_into` (Rust only): the batch into one reused buffer.
+//! - `get_waveforms_batch_into_f64` (Rust only): the f64 batch into one reused buffer;
+//! - `read_mseed_1h_3c_steim1`: time per file to read 1 hour of 3 channels at 100 Hz (Steim-1,
+//!   512-byte records, 1.08 M samples) with `read_mseed_file`; the file stays in the temp
+//!   directory for `bench_ref.py`, which reads it with `obspy.read`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
-use seisml::seisbench_io::{DataFormat, Row, WaveformDataWriter, WaveformDataset, WaveformOptions};
+use seisml::seis_core::{Trace, UtcTime};
+use seisml::seisbench_io::{
+    DataFormat, Encoding, MseedWriteOptions, Row, WaveformDataWriter, WaveformDataset, WaveformOptions,
+    read_mseed_file, write_mseed,
+};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -41,6 +51,31 @@ fn dataset() -> WaveformDataset {
     WaveformDataset::open(&dir).expect("open dataset")
 }
 
+/// 1 hour of 3 channels at 100 Hz of integer noise (LCG), Steim-1 in 512-byte records, at the
+/// path `bench_ref.py` reads.
+fn mseed_file() -> std::path::PathBuf {
+    let n = 360_000usize;
+    let mut state = 12345u64;
+    let t0 = UtcTime::parse("2017-05-04T07:00:00").expect("time");
+    let traces: Vec<Trace> = ["BHN", "BHE", "BHZ"]
+        .iter()
+        .map(|c| {
+            let v: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (((state >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 20_000.0).floor()
+                })
+                .collect();
+            Trace::from_id(&format!("XX.SBIO..{c}"), v.into(), 100.0, t0).expect("trace")
+        })
+        .collect();
+    let bytes =
+        write_mseed(&traces, &MseedWriteOptions { encoding: Encoding::Steim1, record_length: 512 }).expect("encode");
+    let path = std::env::temp_dir().join("seisml_seisbench_io_bench_1h.mseed");
+    std::fs::write(&path, bytes).expect("write the bench miniSEED file");
+    path
+}
+
 fn bench(c: &mut Criterion) {
     let ds = dataset();
     let opts = WaveformOptions::default();
@@ -55,21 +90,21 @@ fn bench(c: &mut Criterion) {
         })
     });
     // One iteration reads all 200 traces at once; the time is reported per trace.
-    group.bench_function("get_waveforms_batch", |b| {
-        b.iter_custom(|iters| {
-            let t = Instant::now();
-            for _ in 0..iters {
-                black_box(ds.get_waveforms_batch(&all, &opts).expect("read batch"));
-            }
-            t.elapsed() / N as u32
-        })
-    });
-    // the same batch as f32, the dtype seisbench returns for this float32 dataset
+    // f32: what seisbench returns for this float32 dataset (the like-for-like comparison)
     group.bench_function("get_waveforms_batch_f32", |b| {
         b.iter_custom(|iters| {
             let t = Instant::now();
             for _ in 0..iters {
                 black_box(ds.get_waveforms_batch_as::<f32>(&all, &opts).expect("read batch"));
+            }
+            t.elapsed() / N as u32
+        })
+    });
+    group.bench_function("get_waveforms_batch_f64", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                black_box(ds.get_waveforms_batch(&all, &opts).expect("read batch"));
             }
             t.elapsed() / N as u32
         })
@@ -82,7 +117,7 @@ fn bench(c: &mut Criterion) {
             black_box(ds.get_waveforms(i, &opts).expect("read"))
         })
     });
-    group.bench_function("get_waveforms_batch_into", |b| {
+    group.bench_function("get_waveforms_batch_into_f64", |b| {
         let mut buf = ndarray::Array3::<f64>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
         b.iter_custom(|iters| {
             let t = Instant::now();
@@ -93,6 +128,8 @@ fn bench(c: &mut Criterion) {
             t.elapsed() / N as u32
         })
     });
+    let path = mseed_file();
+    group.bench_function("read_mseed_1h_3c_steim1", |b| b.iter(|| black_box(read_mseed_file(&path).expect("read"))));
     group.finish();
     let _ = std::fs::remove_dir_all(ds.path());
 }

@@ -1,7 +1,7 @@
 //! `Trace` (one channel of samples with its header) and `Stream` (a set of traces), in ObsPy's
 //! vocabulary, plus multi-component arrays with an explicit component order.
 
-use crate::validate::{check_finite, check_sampling_rate};
+use crate::validate::{check_finite, check_finite_view, check_sampling_rate};
 use crate::{CoreError, Result, UtcTime};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -65,7 +65,7 @@ impl Trace {
     /// rate that is not finite and > 0.
     pub fn new(data: Array1<f64>, stats: Stats) -> Result<Self> {
         check_sampling_rate(stats.sampling_rate)?;
-        check_finite("trace samples", data.iter())?;
+        check_finite_view("trace samples", data.view())?;
         Ok(Self { stats, data })
     }
 

@@ -1,5 +1,10 @@
 """seisbench's WaveformDataset.get_waveforms on the benchmark dataset of benches/seisbench_io.rs
-(200 traces of 3 x 6000 float32 at 100 Hz, no cache). Prints seconds per trace for each case."""
+(200 traces of 3 x 6000 float32 at 100 Hz, no cache): seconds per trace for each case; and
+obspy.read of the bench's miniSEED file (seconds per file, when the Rust bench has written it).
+
+Case names are the criterion ids of benches/seisbench_io.rs: seisbench's batch returns float32,
+so it is the reference of `get_waveforms_batch_f32`; `get_waveforms_batch_f64` is compared with
+the same batch followed by `.astype(np.float64)`."""
 import json
 import logging
 import statistics
@@ -9,6 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import obspy
 import seisbench.data as sbd
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -46,12 +52,23 @@ with tempfile.TemporaryDirectory() as tmp:
 
     cases = {
         "get_waveforms_by_index": timed(by_index, 5),
-        "get_waveforms_batch": timed(lambda: ds.get_waveforms(list(range(N))), 10),
+        "get_waveforms_batch_f32": timed(lambda: ds.get_waveforms(list(range(N))), 10),
+        "get_waveforms_batch_f64": timed(lambda: ds.get_waveforms(list(range(N))).astype(np.float64), 10),
         "get_waveforms_resampled_50hz": timed(resampled, 3),
     }
 
+# the file benches/seisbench_io.rs writes (criterion runs before this script in `cargo xtask bench`)
+MSEED = Path(tempfile.gettempdir()) / "seisml_seisbench_io_bench_1h.mseed"
+if MSEED.exists():
+    wall, cpu = [], []
+    for _ in range(7):
+        t, c = time.perf_counter(), time.thread_time()
+        st = obspy.read(str(MSEED))
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.thread_time() - c)
+    assert sum(tr.stats.npts for tr in st) == 3 * 360_000
+    cases["read_mseed_1h_3c_steim1"] = (statistics.median(wall), statistics.median(cpu))
+
 # thread CPU time (a guide on a shared machine); the last line holds the wall-clock medians
 print("thread CPU:", json.dumps({k: v[1] for k, v in cases.items()}))
-# seisbench's batch is float32 already: the reference of the Rust f32 batch as well
-cases["get_waveforms_batch_f32"] = cases["get_waveforms_batch"]
 print(json.dumps({k: v[0] for k, v in cases.items()}))
