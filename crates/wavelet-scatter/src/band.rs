@@ -10,6 +10,7 @@
 //! m small FFTs instead of one N-point FFT over mostly zero bins.
 
 use crate::float::Sample;
+use crate::simd::wide;
 use num_complex::{Complex, Complex64};
 use rustfft::{Fft, FftPlanner};
 use std::f64::consts::PI;
@@ -70,6 +71,16 @@ impl<T: Sample> Band<T> {
     /// [`Band::natural`].
     pub(crate) fn apply(&self, spec: &[Complex<T>], out: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let band = &spec[self.start..self.start + self.len];
+        wide(
+            #[inline(always)]
+            || self.twiddled_products(band, out),
+        );
+        self.fft.process_with_scratch(out, scratch);
+    }
+
+    /// Chunk r of `out`: the band times row r of the table, then zeros up to M.
+    #[inline(always)]
+    fn twiddled_products(&self, band: &[Complex<T>], out: &mut [Complex<T>]) {
         let zero = Complex::new(T::zero(), T::zero());
         for (chunk, tw) in out.chunks_exact_mut(self.sub).zip(self.table.chunks_exact(self.len)) {
             let (head, tail) = chunk.split_at_mut(self.len);
@@ -78,7 +89,6 @@ impl<T: Sample> Band<T> {
             }
             tail.fill(zero);
         }
-        self.fft.process_with_scratch(out, scratch);
     }
 
     /// Write `f(out[p])` to `dst[(n + shift) mod N]` for every buffer position `p`, where `n` is

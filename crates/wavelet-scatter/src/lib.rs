@@ -71,6 +71,7 @@ pub mod gabor;
 pub mod network;
 pub mod pooling;
 mod select;
+mod simd;
 
 pub use continuous::{ContinuousScattering, ContinuousWindows, SkippedWindow};
 pub use error::{Result, ScatterError};

@@ -2,20 +2,22 @@
 //! that `numpy.median` averages, read straight from the filtered signal (squared moduli of
 //! complex samples, or real values) without reordering or copying it.
 //!
-//! How: one pass maps every value to an 8-bit bucket key (16 buckets per octave, read from the
-//! IEEE bits of its f32 rounding, so the buckets are logarithmic, which suits heavy-tailed moduli) and counts the
-//! keys; the counts locate the bucket holding the wanted rank; a second pass, which skips
-//! 16-key blocks without a hit, collects that bucket alone (a few dozen values for a smooth
-//! distribution) and a quickselect finishes there. The 256 buckets are centred on the median
-//! key of a 15-value pilot sample, so they span ±8 octaves around it; values outside fall into
-//! the end buckets. Every value still lands in the bucket its key says and the map from value
+//! How: one vectorisable pass maps every value to an 8-bit bucket key (16 buckets per octave,
+//! read from the IEEE bits of its f32 rounding, so the buckets are logarithmic, which suits
+//! heavy-tailed moduli); a bisection over the 256 keys, each step counting the keys below a
+//! bound with byte vectors, finds the bucket holding the wanted rank; a second pass, which
+//! skips 16-key blocks without a hit, collects that bucket alone (a few dozen values for a
+//! smooth distribution) and a quickselect finishes there. The buckets are centred on the
+//! median key of a 15-value pilot sample, so they span ±8 octaves around it; values outside
+//! fall into the end buckets. Every value still lands in the bucket its key says and the map from value
 //! to key is monotone, so the result is exact whatever the data: an unlucky pilot (or ties,
 //! or a constant signal) only makes the final bucket, and the quickselect, larger.
 
 use crate::float::Sample;
+use crate::simd::wide;
 use std::cmp::Ordering;
 
-/// Buckets of the histogram (8-bit keys).
+/// Buckets (8-bit keys).
 const BUCKETS: usize = 256;
 /// `bits >> SHIFT` of an f32 keeps the sign, the 8 exponent bits and 4 mantissa bits:
 /// 16 buckets per octave. (Rounding to f32 is monotone, so keys stay ordered like the values;
@@ -42,7 +44,7 @@ fn raw_key<T: Sample>(x: T) -> i32 {
     ((b ^ flip) >> SHIFT) as i32
 }
 
-/// Bucket of `x` in the histogram whose first bucket has raw key `lo`.
+/// Bucket of `x` when the first bucket has raw key `lo`.
 #[inline(always)]
 fn bucket<T: Sample>(x: T, lo: i32) -> u8 {
     (raw_key(x) - lo).clamp(0, BUCKETS as i32 - 1) as u8
@@ -76,16 +78,18 @@ impl<T: Sample> Selector<T> {
         }
         let lo = pilot(src, val) - BUCKETS as i32 / 2;
         let keys = &mut self.keys[..n];
-        let counts = histogram(src, val, lo, keys);
-        // Bucket `t` holding rank k: `before` values lie in lower buckets.
-        let mut before = 0usize;
-        let mut t = 0usize;
-        for (b, &c) in counts.iter().enumerate() {
-            if before + c as usize > k {
-                t = b;
-                break;
+        fill_keys(keys, src, val, lo);
+        // Bisect for the bucket `t` holding rank k, counting keys below a bound with byte
+        // vectors (8 passes over n bytes): `before` values lie in lower buckets.
+        let (mut t, mut hi, mut before) = (0usize, BUCKETS, 0usize);
+        while hi - t > 1 {
+            let mid = (t + hi) / 2;
+            let c = count_below(keys, mid as u8);
+            if c <= k {
+                (t, before) = (mid, c);
+            } else {
+                hi = mid;
             }
-            before += c as usize;
         }
         let kk = k - before;
         let m = collect(src, val, keys, t as u8, &mut self.buf);
@@ -98,8 +102,8 @@ impl<T: Sample> Selector<T> {
         } else {
             // Rank k−1 is the largest value of the highest non-empty lower bucket (k ≥ 1, so
             // one exists). Rare: about one call in the bucket's population.
-            let p = counts[..t].iter().rposition(|&c| c > 0).unwrap_or(0);
-            let m = collect(src, val, keys, p as u8, &mut self.buf);
+            let p = keys.iter().fold(0u8, |m, &key| if key < t as u8 { m.max(key) } else { m });
+            let m = collect(src, val, keys, p, &mut self.buf);
             self.buf[..m].iter().copied().fold(T::neg_infinity(), T::max)
         };
         (lower, upper)
@@ -126,29 +130,34 @@ fn pilot<S: Copy, T: Sample>(src: &[S], val: impl Fn(S) -> T) -> i32 {
     sample[7]
 }
 
-/// Write every value's key (one vectorisable pass) and return the count per key. Four
-/// interleaved histograms keep neighbouring samples (smooth moduli, same bucket) from
-/// serialising on one counter.
-fn histogram<S: Copy, T: Sample>(src: &[S], val: impl Fn(S) -> T, lo: i32, keys: &mut [u8]) -> [u32; BUCKETS] {
-    for (k, &s) in keys.iter_mut().zip(src) {
-        *k = bucket(val(s), lo);
+/// Bucket keys of every value: pure SIMD lanes (f64 products, f32 rounding, i32 shifts,
+/// saturating packs), run wide where the CPU allows ([`crate::simd::wide`]).
+fn fill_keys<S: Copy, T: Sample>(keys: &mut [u8], src: &[S], val: impl Fn(S) -> T + Copy, lo: i32) {
+    wide(
+        #[inline(always)]
+        || fill_keys_portable(keys, src, val, lo),
+    )
+}
+
+#[inline(always)]
+fn fill_keys_portable<S: Copy, T: Sample>(keys: &mut [u8], src: &[S], val: impl Fn(S) -> T + Copy, lo: i32) {
+    for (key, &s) in keys.iter_mut().zip(src) {
+        *key = bucket(val(s), lo);
     }
-    let mut hist = [[0u32; BUCKETS]; 4];
-    let mut quads = keys.chunks_exact(4);
-    for q in &mut quads {
-        hist[0][q[0] as usize] += 1;
-        hist[1][q[1] as usize] += 1;
-        hist[2][q[2] as usize] += 1;
-        hist[3][q[3] as usize] += 1;
-    }
-    for &k in quads.remainder() {
-        hist[0][k as usize] += 1;
-    }
-    let mut total = [0u32; BUCKETS];
-    for (b, t) in total.iter_mut().enumerate() {
-        *t = hist[0][b] + hist[1][b] + hist[2][b] + hist[3][b];
-    }
-    total
+}
+
+/// Number of keys below `t`: byte-lane sums over blocks of 240 keys (a block's count fits
+/// a byte, so the wrapping byte reduction is exact and vectorises).
+fn count_below(keys: &[u8], t: u8) -> usize {
+    wide(
+        #[inline(always)]
+        || count_below_portable(keys, t),
+    )
+}
+
+#[inline(always)]
+fn count_below_portable(keys: &[u8], t: u8) -> usize {
+    keys.chunks(240).map(|block| block.iter().fold(0u8, |a, &key| a.wrapping_add((key < t) as u8)) as usize).sum()
 }
 
 /// Copy the values whose key is `t` to the front of `buf` (len ≥ n + 1) and return their
