@@ -96,6 +96,7 @@ mod plan;
 mod pruned_fft;
 pub mod rejection;
 mod sesame;
+mod simd;
 pub mod smoothing;
 pub mod stats;
 

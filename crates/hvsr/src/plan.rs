@@ -80,6 +80,8 @@ struct Scratch {
     inter: Vec<f64>,
     /// Their smoothed values, frequency-major.
     smoothed: Vec<f64>,
+    /// The combined horizontal magnitude on the smoothing support.
+    h_support: Vec<f64>,
 }
 
 impl Scratch {
@@ -289,7 +291,11 @@ impl HvsrPlan {
     /// Equal, non-empty lengths and finite samples.
     fn check_arrays(data: &[ArrayView1<f64>; 3]) -> Result<usize> {
         let n = data[2].len();
-        for (what, c) in ["NS component", "EW component", "vertical component"].into_iter().zip(data) {
+        // the scan is memory-bound: the components in parallel
+        let finite: Vec<bool> = data.par_iter().map(all_finite).collect();
+        for ((what, c), finite) in
+            ["NS component", "EW component", "vertical component"].into_iter().zip(data).zip(finite)
+        {
             if c.is_empty() {
                 return Err(HvsrError::Empty { what });
             }
@@ -300,9 +306,7 @@ impl HvsrPlan {
                     got: c.len().to_string(),
                 });
             }
-            if !all_finite(c)
-                && let Some((index, &value)) = c.iter().enumerate().find(|(_, v)| !v.is_finite())
-            {
+            if !finite && let Some((index, &value)) = c.iter().enumerate().find(|(_, v)| !v.is_finite()) {
                 return Err(HvsrError::NonFinite { what: what.to_string(), index, value });
             }
         }
@@ -464,6 +468,7 @@ impl HvsrPlan {
             power: [(); 3].map(|_| vec![0.0; ns]),
             inter: Vec::new(),
             smoothed: Vec::new(),
+            h_support: Vec::with_capacity(ns),
         }
     }
 
@@ -588,17 +593,29 @@ impl HvsrPlan {
         let mut pres = Vec::with_capacity(chunk.len());
         for (i, &(start, len)) in chunk.iter().enumerate() {
             pres.push(self.transform_power(data, start, len, s)?);
-            let [pn, pe, pz] = &s.power;
-            for (o, ((a, b), z)) in s.inter.chunks_exact_mut(ns).zip(pn.iter().zip(pe).zip(pz)) {
-                let o = &mut o[per * i..per * i + per];
-                let (a, b) = (a.sqrt(), b.sqrt());
-                o[0] = p.horizontal.combine(a, b);
-                o[1] = z.sqrt();
-                if per == 4 {
-                    o[2] = a;
-                    o[3] = b;
-                }
-            }
+            // magnitudes and the combination in contiguous (vectorisable) passes, then one
+            // scatter into the chunk's bin-major layout
+            let (power, hz, inter) = (&mut s.power, &mut s.h_support, &mut s.inter);
+            crate::simd::dispatch(
+                #[inline(always)]
+                || {
+                    let [pn, pe, pz] = power;
+                    for v in [&mut *pn, &mut *pe, &mut *pz] {
+                        v.iter_mut().for_each(|x| *x = x.sqrt());
+                    }
+                    hz.clear();
+                    hz.extend(pn.iter().zip(pe.iter()).map(|(&a, &b)| p.horizontal.combine(a, b)));
+                    for (k, o) in inter.chunks_exact_mut(ns).enumerate() {
+                        let o = &mut o[per * i..per * i + per];
+                        o[0] = hz[k];
+                        o[1] = pz[k];
+                        if per == 4 {
+                            o[2] = pn[k];
+                            o[3] = pe[k];
+                        }
+                    }
+                },
+            );
         }
         let nf = self.smoother.n_out();
         s.smoothed.resize(nf * ns, 0.0);

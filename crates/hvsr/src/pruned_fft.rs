@@ -105,11 +105,17 @@ impl PrunedRfft {
     /// |X[k]|² on the planned bins: `out[k − bins.start] = |X[k]|²` (see [`Self::forward`]).
     pub(crate) fn forward_power(&self, x: &[f64], out: &mut [f64], buf: &mut [C64], scratch: &mut [C64]) {
         let b0 = self.bins.start;
-        self.transform(x, buf, scratch);
-        self.post(buf, |k, v| out[k - b0] = v.re * v.re + v.im * v.im);
+        crate::simd::dispatch(
+            #[inline(always)]
+            || {
+                self.transform(x, buf, scratch);
+                self.post(buf, |k, v| out[k - b0] = v.re * v.re + v.im * v.im);
+            },
+        )
     }
 
     /// Pack, twiddle and transform: afterwards Z[p·c + r] sits at `buf[r·q + c]`.
+    #[inline(always)]
     fn transform(&self, x: &[f64], buf: &mut [C64], scratch: &mut [C64]) {
         debug_assert!(x.len() <= self.max_len && buf.len() == self.m);
         let q = self.q;
@@ -137,19 +143,30 @@ impl PrunedRfft {
     #[inline(always)]
     fn post(&self, buf: &[C64], mut sink: impl FnMut(usize, C64)) {
         let (p, q) = (self.p, self.q);
+        // X = (a + b*)/2 + c·(a − b*) for a = Z[k], b = Z[M − k].
+        let x = |a: C64, b: C64, c: C64| {
+            let (sr, si) = (a.re + b.re, a.im - b.im);
+            let (dr, di) = (a.re - b.re, a.im + b.im);
+            C64::new(0.5 * sr + (c.re * dr - c.im * di), 0.5 * si + (c.re * di + c.im * dr))
+        };
         for (r, &(first, count, offset)) in self.rows.iter().enumerate() {
             let cs = &self.post[offset..offset + count];
             let row = &buf[r * q..(r + 1) * q];
-            let partner = &buf[((p - r) % p) * q..((p - r) % p + 1) * q];
-            for (i, c) in cs.iter().enumerate() {
-                let col = first + i;
-                // Z[k] and Z[M − k], with Z periodic in M (k = M is column q of row 0).
-                let a = row[col % q];
-                let b = if r == 0 { partner[(q - col % q) % q] } else { partner[q - 1 - col] };
-                let (sr, si) = (a.re + b.re, a.im - b.im);
-                let (dr, di) = (a.re - b.re, a.im + b.im);
-                let v = C64::new(0.5 * sr + (c.re * dr - c.im * di), 0.5 * si + (c.re * di + c.im * dr));
-                sink(p * col + r, v);
+            if r == 0 {
+                // Z periodic in M: column q of row 0 is Z[M] = Z[0], and Z[M − 0] = Z[0].
+                for (i, &c) in cs.iter().enumerate() {
+                    let col = first + i;
+                    let (a, b) = if col == 0 || col == q { (row[0], row[0]) } else { (row[col], row[q - col]) };
+                    sink(p * col, x(a, b, c));
+                }
+            } else {
+                // k = p·col + r < M, so col < q, and M − k = p·(q − col − 1) + (p − r).
+                let partner = &buf[(p - r) * q..(p - r + 1) * q];
+                let rows = row[first..first + count].iter();
+                let partners = partner[q - first - count..q - first].iter().rev();
+                for (i, ((&c, &a), &b)) in cs.iter().zip(rows).zip(partners).enumerate() {
+                    sink(p * (first + i) + r, x(a, b, c));
+                }
             }
         }
     }
