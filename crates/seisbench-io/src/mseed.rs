@@ -8,12 +8,15 @@
 //! [`IoError::MiniSeed`] naming the record's byte offset, never a panic. A failed Steim integrity
 //! check (last sample ≠ reverse integration constant) is reported in [`MseedData::warnings`].
 
+use crate::block::release_if_large;
 use crate::mseed_record::{RecordPlan, decode_into, parse_record};
 use crate::{IoError, Result};
 use miniseed_rs::{ByteOrder, EncodingFormat, MseedRecord, NanoTime, Samples};
 use ndarray::Array1;
 use rayon::prelude::*;
 use seis_core::{Stats, Stream, Trace, UtcTime};
+use std::cell::RefCell;
+use std::io::Read;
 use std::path::Path;
 
 /// Sample encodings.
@@ -300,11 +303,29 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
     Ok(MseedData { traces, gaps, records, warnings })
 }
 
-/// Read a miniSEED file.
+thread_local! {
+    // The file bytes of the last read on this thread: repeated reads of similar files do not
+    // page-fault a fresh buffer each time (released after unusually large files).
+    static FILE_BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Read a miniSEED file (one read of the whole file, then [`read_mseed`]).
 pub fn read_mseed_file(path: impl AsRef<Path>) -> Result<MseedData> {
     let p = path.as_ref();
-    let bytes = std::fs::read(p).map_err(|e| IoError::io(p, e))?;
-    read_mseed(&bytes)
+    let read = |buf: &mut Vec<u8>| -> Result<MseedData> {
+        buf.clear();
+        std::fs::File::open(p).and_then(|mut f| f.read_to_end(buf)).map_err(|e| IoError::io(p, e))?;
+        read_mseed(buf)
+    };
+    FILE_BYTES.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            let r = read(&mut buf);
+            release_if_large(&mut buf);
+            r
+        }
+        // a nested call on this thread (a rayon worker stealing another read): its own buffer
+        Err(_) => read(&mut Vec::new()),
+    })
 }
 
 fn round_away(x: f64) -> i64 {

@@ -69,3 +69,16 @@ fn the_first_problem_in_file_order_is_reported() {
         other => panic!("expected a sample-count error, got {other:?}"),
     }
 }
+
+#[test]
+fn files_read_in_parallel_equal_files_read_one_by_one() {
+    use rayon::prelude::*;
+    let dir = golden_dir("seisbench-io").join("mseed");
+    let names = ["steim1_512.mseed", "steim2_4096.mseed", "steim2_big.mseed", "int32_512.mseed", "float64_1024.mseed"];
+    let paths: Vec<_> = names.iter().cycle().take(40).map(|n| dir.join(n)).collect();
+    let serial: Vec<_> = paths.iter().map(|p| seisbench_io::read_mseed_file(p).expect("read")).collect();
+    // nested reads on one thread (rayon work stealing) each get their own file buffer
+    let parallel: Vec<_> = paths.par_iter().map(|p| seisbench_io::read_mseed_file(p).expect("read")).collect();
+    assert_eq!(serial, parallel);
+    assert!(matches!(seisbench_io::read_mseed_file(dir.join("missing.mseed")), Err(IoError::Io { .. })));
+}
