@@ -61,6 +61,11 @@ impl<T: Sample> Band<T> {
         self.len
     }
 
+    /// One past the last bin of the (periodically extended) spectrum the band reads.
+    pub(crate) fn end(&self) -> usize {
+        self.start + self.len
+    }
+
     /// Scratch length the small inverse DFT needs.
     pub(crate) fn scratch_len(&self) -> usize {
         self.fft.get_inplace_scratch_len()

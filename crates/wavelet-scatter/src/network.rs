@@ -113,7 +113,8 @@ impl NetworkBuilder {
                     .enumerate()
                     .map(|(k, row)| Band::new(&row.to_vec(), scale, b.band_mask(k, SPECTRUM_FLOOR), &mut planner))
                     .collect();
-                LayerPlan { n_filters: b.len(), bands }
+                let reach = bands.iter().map(Band::end).max().unwrap_or(0);
+                LayerPlan { n_filters: b.len(), bands, reach }
             })
             .collect();
         let inverse = planner.plan_fft_inverse(n);
@@ -126,6 +127,8 @@ pub(crate) struct LayerPlan<T> {
     n_filters: usize,
     /// Every filter planned over its band (spectra already divided by N).
     pub(crate) bands: Vec<Band<T>>,
+    /// Bins of the extended input spectrum any band reads (`spec[..reach]`).
+    reach: usize,
 }
 
 /// A scattering network planned for windows of `bins` samples at `sampling_rate` Hz.
@@ -334,7 +337,7 @@ impl<T: Sample> ScatteringNetwork<T> {
         let n = self.bins;
         self.rfft.forward_into(&mut ws.x, &mut ws.half, &mut ws.rfft_scratch)?;
         let mut spec = vec![Complex::new(T::zero(), T::zero()); n];
-        extended_spectrum(&ws.half, n, &mut spec);
+        extended_spectrum(&ws.half, n, &mut spec, n);
         let bank = &self.banks[0];
         let scale = 1.0 / n as f64;
         let mut out = Array2::from_elem((bank.len(), n), Complex::new(T::zero(), T::zero()));
@@ -406,7 +409,7 @@ impl<T: Sample> ScatteringNetwork<T> {
         let Workspace { levels, x, half, fft_scratch, rfft_scratch, select } = ws;
         self.rfft.forward_into(x, half, rfft_scratch)?;
         if let Some(first) = levels.first_mut() {
-            extended_spectrum(half, self.bins, &mut first.spec);
+            extended_spectrum(half, self.bins, &mut first.spec, self.plans[0].reach);
         }
         let mut bufs = Bufs { half, fft_scratch, rfft_scratch, select };
         self.scatter(0, levels, &mut bufs, 0, c, dst, pooling, frames)
@@ -450,7 +453,7 @@ impl<T: Sample> ScatteringNetwork<T> {
             }
             if !last {
                 self.rfft.forward_into(&mut lev.u, bufs.half, bufs.rfft_scratch)?;
-                extended_spectrum(bufs.half, n, &mut deeper[0].spec);
+                extended_spectrum(bufs.half, n, &mut deeper[0].spec, self.plans[depth + 1].reach);
                 self.scatter(depth + 1, deeper, bufs, path, c, dst, pooling, frames)?;
             }
         }
@@ -466,14 +469,15 @@ struct Bufs<'a, T> {
 }
 
 /// Length-N spectrum of a real signal from its `N/2 + 1` rfft bins, continued periodically
-/// over the rest of `full` (`full[N + i] = full[i]`) so every band is one contiguous slice.
-fn extended_spectrum<T: Sample>(half: &[Complex<T>], n: usize, full: &mut [Complex<T>]) {
-    let nb = half.len();
-    full[..nb].copy_from_slice(half);
-    for k in nb..n {
+/// (`full[N + i] = full[i]`) so every band is one contiguous slice; only `full[..reach]` is
+/// written (the bins some band reads).
+fn extended_spectrum<T: Sample>(half: &[Complex<T>], n: usize, full: &mut [Complex<T>], reach: usize) {
+    let nb = half.len().min(reach);
+    full[..nb].copy_from_slice(&half[..nb]);
+    for k in nb..reach.min(n) {
         full[k] = half[n - k].conj();
     }
-    let (head, tail) = full.split_at_mut(n);
-    let ext = tail.len();
-    tail.copy_from_slice(&head[..ext]);
+    for k in n..reach {
+        full[k] = full[k - n];
+    }
 }
