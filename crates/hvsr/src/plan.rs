@@ -258,16 +258,19 @@ impl HvsrPlan {
     /// Process a stream holding one trace per component (N, E, Z; or 1, 2, Z), trimmed to the
     /// span common to the three traces.
     pub fn process_stream(&self, stream: &Stream) -> Result<Hvsr> {
-        let comps = match stream.to_components("NEZ") {
-            Ok(c) => c,
+        // Views trimmed to the common span: no copy of the hour of samples.
+        let views = match stream.component_views("NEZ") {
+            Ok(v) => v,
             Err(seis_core::CoreError::MissingComponent { component: 'N' | 'E', .. })
                 if stream.select_component('1').next().is_some() =>
             {
-                stream.to_components("12Z")?
+                stream.component_views("12Z")?
             }
             Err(e) => return Err(e.into()),
         };
-        self.process(&comps)
+        self.check_rate(views.sampling_rate)?;
+        let [ns, ew, z] = [0, 1, 2].map(|i| views.rows[i].view());
+        self.process_arrays(ns, ew, z)
     }
 
     /// Process a 3-component record (component codes N, E, Z or 1, 2, Z in any row order).
@@ -278,14 +281,20 @@ impl HvsrPlan {
 
     /// The NS, EW and vertical rows of a record sampled at the plan's rate.
     fn rows<'a>(&self, record: &'a Components) -> Result<[ArrayView1<'a, f64>; 3]> {
-        let rel = (record.sampling_rate() - self.sampling_rate).abs() / self.sampling_rate;
-        if rel > 1e-9 {
-            return Err(HvsrError::SamplingRateMismatch { plan: self.sampling_rate, record: record.sampling_rate() });
-        }
+        self.check_rate(record.sampling_rate())?;
         let order = record.order();
         let (n, e) =
             if order.index_of('N').is_some() || order.index_of('E').is_some() { ('N', 'E') } else { ('1', '2') };
         Ok([record.component(n)?, record.component(e)?, record.component('Z')?])
+    }
+
+    /// The record must be sampled at the plan's rate.
+    fn check_rate(&self, sampling_rate: f64) -> Result<()> {
+        let rel = (sampling_rate - self.sampling_rate).abs() / self.sampling_rate;
+        if rel > 1e-9 {
+            return Err(HvsrError::SamplingRateMismatch { plan: self.sampling_rate, record: sampling_rate });
+        }
+        Ok(())
     }
 
     /// Equal, non-empty lengths and finite samples.

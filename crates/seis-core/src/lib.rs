@@ -75,5 +75,5 @@ pub use resample::{Resampler, decimate, decimate_trace, resample, resample_trace
 pub use stalta::{classic_sta_lta, recursive_sta_lta, trigger_onset};
 pub use taper::Taper;
 pub use time::UtcTime;
-pub use trace::{ComponentOrder, Components, Stats, Stream, Trace};
+pub use trace::{ComponentOrder, ComponentViews, Components, Stats, Stream, Trace};
 pub use window::Segmenter;

@@ -187,6 +187,22 @@ impl Stream {
     /// duplicated, sampling rates differ, or the traces do not overlap.
     pub fn to_components(&self, order: &str) -> Result<Components> {
         let order = ComponentOrder::new(order)?;
+        let picked = self.pick(&order)?;
+        Components::from_traces(&picked, order)
+    }
+
+    /// Like [`Stream::to_components`] without copying: one view per component of `order`,
+    /// each trimmed to the common span (same checks and errors).
+    pub fn component_views(&self, order: &str) -> Result<ComponentViews<'_>> {
+        let order = ComponentOrder::new(order)?;
+        let picked = self.pick(&order)?;
+        let span = CommonSpan::of(&picked)?;
+        let rows = picked.iter().zip(&span.offsets).map(|(t, &o)| t.data.slice(ndarray::s![o..o + span.n])).collect();
+        Ok(ComponentViews { rows, order, sampling_rate: span.sampling_rate, starttime: span.starttime })
+    }
+
+    /// The single trace of each component of `order`.
+    fn pick(&self, order: &ComponentOrder) -> Result<Vec<&Trace>> {
         let mut picked: Vec<&Trace> = Vec::with_capacity(order.len());
         for c in order.chars() {
             let mut it = self.select_component(c);
@@ -203,7 +219,74 @@ impl Stream {
             }
             picked.push(t);
         }
-        Components::from_traces(&picked, order)
+        Ok(picked)
+    }
+}
+
+/// Borrowed component rows of a [`Stream`] trimmed to their common span
+/// ([`Stream::component_views`]).
+#[derive(Debug, Clone)]
+pub struct ComponentViews<'a> {
+    /// One row per component, in `order`.
+    pub rows: Vec<ArrayView1<'a, f64>>,
+    /// Component order of `rows`.
+    pub order: ComponentOrder,
+    /// Common sampling rate (Hz).
+    pub sampling_rate: f64,
+    /// Time of the first sample of the rows.
+    pub starttime: UtcTime,
+}
+
+impl ComponentViews<'_> {
+    /// The row of component `c`.
+    pub fn component(&self, c: char) -> Result<ArrayView1<'_, f64>> {
+        let i = self
+            .order
+            .index_of(c)
+            .ok_or_else(|| CoreError::MissingComponent { component: c, available: self.order.as_str().to_string() })?;
+        Ok(self.rows[i].view())
+    }
+}
+
+/// Where the span common to several traces starts in each of them, and its length.
+struct CommonSpan {
+    offsets: Vec<usize>,
+    n: usize,
+    sampling_rate: f64,
+    starttime: UtcTime,
+}
+
+impl CommonSpan {
+    /// Same sampling rate required; offsets rounded to the nearest sample.
+    fn of(traces: &[&Trace]) -> Result<Self> {
+        let sr = traces[0].sampling_rate();
+        for t in traces.iter().skip(1) {
+            if (t.sampling_rate() - sr).abs() > 1e-9 * sr {
+                return Err(CoreError::SamplingRateMismatch {
+                    what: format!("{} vs {}", traces[0].stats.id(), t.stats.id()),
+                    first: sr,
+                    second: t.sampling_rate(),
+                });
+            }
+        }
+        let start = traces.iter().map(|t| t.starttime()).max().unwrap_or_default();
+        let end = traces.iter().map(|t| t.endtime()).min().unwrap_or_default();
+        if end < start {
+            return Err(CoreError::invalid(
+                "traces",
+                format!("common span {start}..{end}"),
+                "the traces do not overlap",
+            ));
+        }
+        let offsets: Vec<usize> =
+            traces.iter().map(|t| (start.seconds_since(t.starttime()) * sr).round().max(0.0) as usize).collect();
+        let n = traces.iter().zip(&offsets).map(|(t, &o)| t.len().saturating_sub(o)).min().unwrap_or(0);
+        let n = n.min((end.seconds_since(start) * sr).round() as usize + 1);
+        if n == 0 {
+            return Err(CoreError::Empty { what: "common span of the traces" });
+        }
+        let starttime = traces[0].time_of(offsets[0]);
+        Ok(Self { offsets, n, sampling_rate: sr, starttime })
     }
 }
 
@@ -296,38 +379,12 @@ impl Components {
                 got: traces.len().to_string(),
             });
         }
-        let sr = traces[0].sampling_rate();
-        for t in traces.iter().skip(1) {
-            if (t.sampling_rate() - sr).abs() > 1e-9 * sr {
-                return Err(CoreError::SamplingRateMismatch {
-                    what: format!("{} vs {}", traces[0].stats.id(), t.stats.id()),
-                    first: sr,
-                    second: t.sampling_rate(),
-                });
-            }
-        }
-        let start = traces.iter().map(|t| t.starttime()).max().unwrap_or_default();
-        let end = traces.iter().map(|t| t.endtime()).min().unwrap_or_default();
-        if end < start {
-            return Err(CoreError::invalid(
-                "traces",
-                format!("common span {start}..{end}"),
-                "the traces do not overlap",
-            ));
-        }
-        // Offsets of the common start in each trace, rounded to the nearest sample.
-        let offsets: Vec<usize> =
-            traces.iter().map(|t| (start.seconds_since(t.starttime()) * sr).round().max(0.0) as usize).collect();
-        let n = traces.iter().zip(&offsets).map(|(t, &o)| t.len().saturating_sub(o)).min().unwrap_or(0);
-        let n = n.min((end.seconds_since(start) * sr).round() as usize + 1);
-        if n == 0 {
-            return Err(CoreError::Empty { what: "common span of the traces" });
-        }
+        let CommonSpan { offsets, n, sampling_rate, starttime } = CommonSpan::of(traces)?;
         let mut data = Array2::zeros((traces.len(), n));
         for (mut row, (t, &o)) in data.axis_iter_mut(Axis(0)).zip(traces.iter().zip(&offsets)) {
             row.assign(&t.data.slice(ndarray::s![o..o + n]));
         }
-        Ok(Self { data, order, sampling_rate: sr, starttime: traces[0].time_of(offsets[0]) })
+        Ok(Self { data, order, sampling_rate, starttime })
     }
 
     /// Samples, channels × samples.
@@ -398,6 +455,19 @@ mod tests {
         assert_eq!(r.data().row(0), array![200., 300.]);
         assert!(matches!(c.reorder("Z1").unwrap_err(), CoreError::MissingComponent { component: '1', .. }));
         assert!(s.to_components("ZNN").is_err());
+        // The borrowed views carry the same rows, start and rate as the copy.
+        let v = s.component_views("ZNE").unwrap();
+        assert_eq!(v.starttime, c.starttime());
+        assert_eq!(v.sampling_rate, c.sampling_rate());
+        for (row, want) in v.rows.iter().zip(c.data().rows()) {
+            assert_eq!(row, &want);
+        }
+        assert_eq!(v.component('E').unwrap(), array![200., 300.]);
+        assert!(matches!(v.component('1').unwrap_err(), CoreError::MissingComponent { component: '1', .. }));
+        assert!(matches!(s.component_views("Z1").unwrap_err(), CoreError::MissingComponent { component: '1', .. }));
+        let far = Trace::from_id("XX.A..HHE", array![1., 2.], 1.0, t0.add_seconds(100.0)).unwrap();
+        let apart = Stream::new(vec![far, s.traces[1].clone(), s.traces[2].clone()]);
+        assert!(apart.component_views("ZNE").is_err());
     }
 
     #[test]
