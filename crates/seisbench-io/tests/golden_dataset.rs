@@ -236,6 +236,12 @@ fn batch_into_a_reused_buffer_matches_fresh_batches() {
                 assert_eq!(buf, b32, "{name} f32 batch into");
             }
         }
+        // reordered f32 batches (read straight into the rows) equal the decoded f64 batch
+        let ds = open(name, DatasetOptions::default().component_order("ENZ"));
+        let wo = WaveformOptions::default();
+        let b64 = ds.get_waveforms_batch(&batch, &wo).unwrap();
+        assert_eq!(ds.get_waveforms_batch_as::<f32>(&batch, &wo).unwrap(), b64.mapv(|x| x as f32), "{name} ENZ");
+        assert_eq!(b64.index_axis(ndarray::Axis(1), 2), want.index_axis(ndarray::Axis(1), 0), "{name} Z moved last");
         // resampled and reordered batches agree with the per-trace getter
         let ds = open(name, DatasetOptions::default().component_order("ENZ"));
         let wo = WaveformOptions::resampled(50.0);
