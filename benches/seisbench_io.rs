@@ -9,6 +9,8 @@
 //!   reference is seisbench's batch followed by `.astype(np.float64)`);
 //! - `get_waveforms_resampled_50hz`: one trace per call, decimated to 50 Hz;
 //! - `get_waveforms_batch_into_f64` (Rust only): the f64 batch into one reused buffer;
+//! - `get_waveforms_batch_into_f32` (Rust only): the f32 batch into one reused buffer — not
+//!   like for like (seisbench always returns a fresh array), so it has no reference;
 //! - `read_mseed_1h_3c_steim1`: time per file to read 1 hour of 3 channels at 100 Hz (Steim-1,
 //!   512-byte records, 1.08 M samples) with `read_mseed_file`; the file stays in the temp
 //!   directory for `bench_ref.py`, which reads it with `obspy.read`.
@@ -119,6 +121,18 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("get_waveforms_batch_into_f64", |b| {
         let mut buf = ndarray::Array3::<f64>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).expect("read batch");
+                black_box(&buf);
+            }
+            t.elapsed() / N as u32
+        })
+    });
+    // the like-for-like f32 batch into one reused buffer (Rust only: seisbench has no such call)
+    group.bench_function("get_waveforms_batch_into_f32", |b| {
+        let mut buf = ndarray::Array3::<f32>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
         b.iter_custom(|iters| {
             let t = Instant::now();
             for _ in 0..iters {

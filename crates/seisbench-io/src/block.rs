@@ -7,6 +7,7 @@
 //! (chunked, compressed, compact, exotic types) goes through hdf5-pure, reading only the rows of
 //! the first dimension the trace lives in.
 
+use crate::output::{Seq, Slot};
 use crate::trace_name::{Resolved, select};
 use crate::{IoError, Result};
 use hdf5_pure::{Datatype, DatatypeByteOrder, FixedPointLayout, FloatingPointLayout, Layout};
@@ -104,17 +105,16 @@ mod private {
     impl Sealed for f32 {}
 }
 
-/// Decode `bytes` (elements of `elem` in the given byte order) into `out`.
-fn decode<T: SampleType>(bytes: &[u8], elem: Elem, little: bool, out: &mut [T]) {
+/// Append the elements of `bytes` (of type `elem` in the given byte order) to `seq`.
+fn decode<T: SampleType, S: Slot<T>>(bytes: &[u8], elem: Elem, little: bool, seq: &mut Seq<T, S>) {
     // fixed-size chunks and a branch-free loop body, so the conversion vectorises
     macro_rules! run {
         ($t:ty, $n:literal, $conv:expr) => {{
             let (chunks, _) = bytes.as_chunks::<$n>();
-            let it = chunks.iter().zip(out.iter_mut());
             if little {
-                it.for_each(|(b, o)| *o = $conv(<$t>::from_le_bytes(*b)));
+                seq.extend(chunks.iter().map(|b| $conv(<$t>::from_le_bytes(*b))));
             } else {
-                it.for_each(|(b, o)| *o = $conv(<$t>::from_be_bytes(*b)));
+                seq.extend(chunks.iter().map(|b| $conv(<$t>::from_be_bytes(*b))));
             }
         }};
     }
@@ -138,18 +138,69 @@ pub(crate) struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Decode the run into `out` (of the run's length).
-    pub(crate) fn decode_into<T: SampleType>(&self, out: &mut [T]) {
+    /// Number of elements.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Append the run's elements to `seq`.
+    pub(crate) fn write_to<T: SampleType, S: Slot<T>>(&self, seq: &mut Seq<T, S>) {
         let es = self.elem.size();
+        if self.len == 0 {
+            return;
+        }
         if self.step == 1 {
             let a = self.first * es;
-            decode(&self.buf[a..a + self.len * es], self.elem, self.little, out);
+            decode(&self.buf[a..a + self.len * es], self.elem, self.little, seq);
         } else {
-            for (k, o) in out.iter_mut().enumerate().take(self.len) {
+            for k in 0..self.len {
                 let a = (self.first as isize + k as isize * self.step) as usize * es;
-                decode(&self.buf[a..a + es], self.elem, self.little, std::slice::from_mut(o));
+                decode(&self.buf[a..a + es], self.elem, self.little, seq);
             }
         }
+    }
+}
+
+/// The innermost runs of one selection read into memory, by row-major index.
+pub(crate) struct Runs<'a> {
+    buf: &'a [u8],
+    sel: &'a [Resolved],
+    strides: &'a [usize],
+    lo: usize,
+    elem: Elem,
+    little: bool,
+    count: usize,
+}
+
+impl Runs<'_> {
+    /// Number of runs (the product of the selected lengths of all but the last dimension).
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Run `k` (`None` past the end).
+    pub(crate) fn get(&self, k: usize) -> Option<Run<'_>> {
+        if k >= self.count {
+            return None;
+        }
+        let nd = self.sel.len();
+        let last = self.sel[nd - 1];
+        // row-major position of run k over dimensions 0..nd-1
+        let mut first = last.start as isize - self.lo as isize;
+        let mut rem = k;
+        for d in (0..nd - 1).rev() {
+            let i = rem % self.sel[d].len;
+            rem /= self.sel[d].len;
+            first += (self.sel[d].start as isize + i as isize * self.sel[d].step) * self.strides[d] as isize;
+        }
+        Some(Run {
+            buf: self.buf,
+            first: first as usize,
+            step: last.step,
+            len: last.len,
+            elem: self.elem,
+            little: self.little,
+        })
     }
 }
 
@@ -239,10 +290,13 @@ impl Block {
     pub(crate) fn read_into(&self, name: &str, sel: &[Resolved], out: &mut Vec<f64>) -> Result<Vec<usize>> {
         let out_shape: Vec<usize> = sel.iter().filter(|r| r.keep).map(|r| r.len).collect();
         if matches!(self.storage, Storage::Direct { .. }) && !sel.is_empty() {
-            let run_len = sel[sel.len() - 1].len;
             out.clear();
             out.resize(sel.iter().map(|r| r.len).product(), 0.0);
-            self.read_runs(sel, |k, run| run.decode_into(&mut out[k * run_len..(k + 1) * run_len]))?;
+            let mut seq = Seq::new(out.as_mut_slice());
+            self.with_runs(sel, |runs| {
+                (0..runs.count()).filter_map(|k| runs.get(k)).for_each(|run| run.write_to(&mut seq));
+            })?;
+            seq.finish()?;
             return Ok(out_shape);
         }
         let Storage::Library(ds) = &self.storage else { unreachable!("direct storage handled above") };
@@ -251,22 +305,66 @@ impl Block {
         Ok(shape)
     }
 
-    /// Direct storage only: read the selection with one positioned read and call `f(k, run)`
-    /// for each innermost run (the last dimension's selection), `k` counting runs in row-major
-    /// order. Returns `Ok(false)`, calling nothing, when the block is not read directly.
-    pub(crate) fn read_runs(&self, sel: &[Resolved], mut f: impl FnMut(usize, &Run)) -> Result<bool> {
+    /// Direct storage only, and only when the selection is one contiguous span of the file whose
+    /// elements are stored exactly as `T` is in memory: read the span straight into the next
+    /// slots of `seq` (no decoding pass). Returns `Ok(false)`, writing nothing, otherwise.
+    pub(crate) fn read_raw_into<T: SampleType, S: Slot<T>>(
+        &self,
+        sel: &[Resolved],
+        seq: &mut Seq<T, S>,
+    ) -> Result<bool> {
+        let Storage::Direct { file, address, elem, little } = &self.storage else { return Ok(false) };
+        let native = matches!(elem, Elem::F32 | Elem::F64)
+            && elem.size() == std::mem::size_of::<T>()
+            && *little == cfg!(target_endian = "little");
+        if !native || sel.len() != self.shape.len() || sel.iter().any(|r| r.len == 0) {
+            return Ok(false);
+        }
+        // contiguous: after the first dimension with more than one selected index, every
+        // dimension is taken whole, with step 1
+        let mut offset = 0usize;
+        let mut stride = 1usize;
+        let mut whole = true;
+        for (r, &n) in sel.iter().zip(&self.shape).rev() {
+            if !whole && r.len > 1 {
+                return Ok(false);
+            }
+            if r.len > 1 && r.step != 1 {
+                return Ok(false);
+            }
+            offset += r.start * stride;
+            whole &= r.start == 0 && r.len == n;
+            stride *= n;
+        }
+        let n: usize = sel.iter().map(|r| r.len).product();
+        let at = address + (offset * elem.size()) as u64;
+        seq.read_raw(n, |bytes| {
+            file.read_exact_at(bytes, at).map_err(|e| IoError::Hdf5 {
+                path: self.path.clone(),
+                object: self.object.clone(),
+                message: format!("reading {} bytes at {at}: {e}", bytes.len()),
+            })
+        })
+    }
+
+    /// Direct storage only: read the selection with one positioned read and call `f` with its
+    /// innermost runs (the last dimension's selection). Returns `Ok(false)`, calling nothing,
+    /// when the block is not read directly.
+    pub(crate) fn with_runs(&self, sel: &[Resolved], f: impl FnOnce(&Runs)) -> Result<bool> {
         let Storage::Direct { file, address, elem, little } = &self.storage else { return Ok(false) };
         let (address, elem, little) = (*address, *elem, *little);
         let nd = self.shape.len();
         if nd == 0 || sel.len() != nd {
             return Ok(false);
         }
-        if sel.iter().any(|r| r.len == 0) {
-            return Ok(true);
-        }
         let mut strides = vec![1usize; nd];
         for d in (0..nd - 1).rev() {
             strides[d] = strides[d + 1] * self.shape[d + 1];
+        }
+        let count = sel[..nd - 1].iter().map(|r| r.len).product();
+        if sel.iter().any(|r| r.len == 0) {
+            f(&Runs { buf: &[], sel, strides: &strides, lo: 0, elem, little, count: 0 });
+            return Ok(true);
         }
         // The elements between the lowest and highest selected offsets: one read.
         let (mut lo, mut hi) = (0usize, 0usize);
@@ -289,28 +387,7 @@ impl Block {
                 object: self.object.clone(),
                 message: format!("reading {span} bytes at {at}: {e}"),
             })?;
-            // odometer over all but the last dimension
-            let last = sel[nd - 1];
-            let mut counter = vec![0usize; nd];
-            for k in 0.. {
-                let mut first = last.start as isize - lo as isize;
-                for d in 0..nd - 1 {
-                    first += (sel[d].start as isize + counter[d] as isize * sel[d].step) * strides[d] as isize;
-                }
-                f(k, &Run { buf, first: first as usize, step: last.step, len: last.len, elem, little });
-                let mut d = nd - 1;
-                loop {
-                    if d == 0 {
-                        return Ok(());
-                    }
-                    d -= 1;
-                    counter[d] += 1;
-                    if counter[d] < sel[d].len {
-                        break;
-                    }
-                    counter[d] = 0;
-                }
-            }
+            f(&Runs { buf, sel, strides: &strides, lo, elem, little, count });
             Ok(())
         });
         SCRATCH.with(|scratch| release_if_large(&mut scratch.borrow_mut()));
@@ -363,14 +440,23 @@ mod tests {
         let be: Vec<u8> = v.iter().flat_map(|x| x.to_be_bytes()).collect();
         let mut a = [0.0; 3];
         let mut b = [0.0; 3];
-        decode(&le, Elem::F32, true, &mut a);
-        decode(&be, Elem::F32, false, &mut b);
+        decode(&le, Elem::F32, true, &mut Seq::new(&mut a));
+        decode(&be, Elem::F32, false, &mut Seq::new(&mut b));
         assert_eq!(a, [1.5, -2.25, f64::from(3.0e10f32)]);
         assert_eq!(a, b);
         let w: Vec<u8> = [-7i16, 300].iter().flat_map(|x| x.to_be_bytes()).collect();
         let mut c = [0.0; 2];
-        decode(&w, Elem::I16, false, &mut c);
+        decode(&w, Elem::I16, false, &mut Seq::new(&mut c));
         assert_eq!(c, [-7.0, 300.0]);
+    }
+
+    /// `read_raw_into` as f32 and as f64 into dirty buffers of `n + 1` slots: whether either
+    /// read, and the buffers.
+    fn raw_read(block: &Block, sel: &[Resolved], n: usize) -> (bool, Vec<f32>, Vec<f64>) {
+        let (mut a, mut b) = (vec![f32::NAN; n + 1], vec![f64::NAN; n + 1]);
+        let ra = block.read_raw_into(sel, &mut Seq::new(&mut a[..])).unwrap();
+        let rb = block.read_raw_into(sel, &mut Seq::new(&mut b[..])).unwrap();
+        (ra || rb, a, b)
     }
 
     #[test]
@@ -398,6 +484,21 @@ mod tests {
                 let got_shape = block.read_into(name, &sel, &mut buf).unwrap();
                 assert_eq!(got_shape, want_shape, "{obj} {name}");
                 assert_eq!(buf, want, "{obj} {name}");
+                // straight into the output bytes when the selection is one contiguous span of
+                // the stored type, in a dirty buffer with one slot to spare
+                let n = want.len();
+                let (contiguous, f32s, f64s) = raw_read(&block, &sel, n);
+                let expect_contiguous = ["b$2,:3,:7", "b$1"].contains(&name);
+                let native = (obj == "data/a32", obj == "data/a64");
+                assert_eq!(contiguous, expect_contiguous && (native.0 || native.1), "{obj} {name}");
+                if contiguous && native.0 {
+                    assert_eq!(f32s[..n], want.iter().map(|&x| x as f32).collect::<Vec<_>>()[..], "{obj} {name}");
+                    assert!(f32s[n].is_nan(), "{obj} {name}: wrote past the span");
+                }
+                if contiguous && native.1 {
+                    assert_eq!(f64s[..n], want[..], "{obj} {name}");
+                    assert!(f64s[n].is_nan(), "{obj} {name}: wrote past the span");
+                }
             }
         }
         // a file cut inside the data is refused when the block is planned

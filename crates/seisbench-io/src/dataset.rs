@@ -3,26 +3,29 @@
 //! Opening a dataset reads the metadata CSV files and the HDF5 file structure (never the
 //! waveforms). Each bucket is planned once, on first use (see `block.rs`): contiguous,
 //! unfiltered buckets — what seisbench's writer produces — are then read with one positioned
-//! read per trace, decoded straight into the returned array; other layouts (chunked,
-//! compressed) go through hdf5-pure's streaming reader, row by row. Decoded traces can be kept
+//! read per trace, straight into the returned array when the stored element type is the
+//! returned one (float32 data into an `f32` batch), else decoded into it in one pass; other
+//! layouts (chunked, compressed) go through hdf5-pure's streaming reader, row by row. Decoded traces can be kept
 //! in a byte-bounded LRU cache ([`DatasetOptions::cache_bytes`]); memory then stays bounded by
 //! that size, not by the file size. A dataset handle is cheap to clone and to filter (subsets
 //! share the open files and the cache) and is `Send + Sync`: batches are read in parallel.
 //!
 //! Batches: [`WaveformDataset::get_waveforms_batch`] returns a fresh `f64` array;
 //! [`WaveformDataset::get_waveforms_batch_as`] returns `f32` (seisbench's dtype for float32
-//! data, half the memory); [`WaveformDataset::get_waveforms_batch_into`] fills a caller-owned
-//! buffer, which avoids page-faulting a fresh array for every batch (about half the cost of a
-//! batch read).
+//! data, half the memory). Fresh arrays are written once, trace by trace in parallel, with no
+//! zeroing pass first (see `output.rs`). [`WaveformDataset::get_waveforms_batch_into`] fills a
+//! caller-owned buffer instead, which also saves the first-touch cost of fresh memory (writing
+//! 14 MB that is not in any cache is about a third of a batch read).
 
 use crate::block::{Block, SampleType};
 use crate::cache::TraceCache;
 use crate::data_format::DataFormat;
 use crate::metadata::{ColumnType, Metadata, Row, Value};
+use crate::output::{self, Seq, Slot};
 use crate::resample::{resample_rows, resampled_len};
 use crate::trace_name::{Resolved, TraceLocation, parse_trace_name};
 use crate::{IoError, Result};
-use ndarray::{Array2, Array3, ArrayView2, ArrayViewMut2, ArrayViewMut3, Axis, s};
+use ndarray::{Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut3};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -692,56 +695,75 @@ impl WaveformDataset {
                 self.reordered(row, resampled.view())
             }
             None => {
-                let (_, _, dim) = self.locate(row)?;
+                let (block, sel, dim) = self.locate(row)?;
                 let (c, w) = self.stored_dim(dim);
                 let map = self.channel_map(row, c)?;
-                let mut out = Array2::zeros((map.len(), w));
-                self.fill_stored(row, &map, out.view_mut())?;
-                Ok(out)
+                let dim = (map.len(), w);
+                let v = output::fresh(dim.0 * dim.1, 0, |_, seq| self.write_stored(row, &block, &sel, &map, w, seq))?;
+                to_array(dim, v)
             }
         }
     }
 
-    /// Write stored trace `row`, channels mapped by `map`, into `out` (`map.len()` × samples).
-    /// Uncached traces of directly read blocks are decoded from the file bytes straight into
-    /// `out`: the read path's only pass over the samples.
-    fn fill_stored<T: SampleType>(&self, row: usize, map: &[Option<usize>], mut out: ArrayViewMut2<T>) -> Result<()> {
-        if self.shared.cache.capacity() == 0 && !self.is_wc() {
-            let (block, sel, _) = self.locate(row)?;
-            // runs are the stored channels only when the samples are the last, kept dimension
-            let channels_are_runs = sel.last().is_some_and(|r| r.keep);
-            for (o, _) in map.iter().enumerate().filter(|(_, m)| m.is_none()) {
-                out.row_mut(o).fill(T::default());
+    /// Write stored trace `row` (planned `block`, resolved selection `sel`), channels mapped by
+    /// `map`, as `map.len()` rows of `width` samples (zero-padded) to `seq`. Uncached traces of
+    /// directly read blocks are decoded from the file bytes straight into the output: the read
+    /// path's only pass over the samples.
+    fn write_stored<T: SampleType, S: Slot<T>>(
+        &self,
+        row: usize,
+        block: &Block,
+        sel: &[Resolved],
+        map: &[Option<usize>],
+        width: usize,
+        seq: &mut Seq<T, S>,
+    ) -> Result<()> {
+        // runs are the stored channels only when the samples are the last, kept dimension
+        if self.shared.cache.capacity() == 0 && !self.is_wc() && sel.last().is_some_and(|r| r.keep) {
+            // stored order, no padding: the file's bytes are the output's bytes
+            let identity = map.iter().enumerate().all(|(o, m)| *m == Some(o))
+                && sel.iter().map(|r| r.len).product::<usize>() == map.len() * width;
+            if identity && block.read_raw_into(sel, seq)? {
+                return Ok(());
             }
-            let direct = channels_are_runs
-                && block.read_runs(&sel, |k, run| {
-                    for (o, _) in map.iter().enumerate().filter(|(_, m)| **m == Some(k)) {
-                        let mut dst = out.row_mut(o);
-                        match dst.as_slice_mut() {
-                            Some(d) => run.decode_into(d),
-                            None => {
-                                let mut tmp = vec![T::default(); dst.len()];
-                                run.decode_into(&mut tmp);
-                                dst.assign(&ndarray::ArrayView1::from(&tmp));
-                            }
+            let mut missing = None;
+            let direct = block.with_runs(sel, |runs| {
+                for m in map {
+                    match m.map(|k| (k, runs.get(k))) {
+                        Some((_, Some(run))) => {
+                            run.write_to(seq);
+                            seq.zeros(width.saturating_sub(run.len()));
                         }
+                        Some((k, None)) => missing = missing.or(Some((k, runs.count()))),
+                        None => seq.zeros(width),
                     }
-                })?;
+                }
+            })?;
+            if let Some((k, n)) = missing {
+                return Err(IoError::ShapeMismatch {
+                    what: format!("trace {:?}: stored channels", self.shared.traces[row].name),
+                    expected: format!("at least {}", k + 1),
+                    got: n.to_string(),
+                });
+            }
             if direct {
                 return Ok(());
             }
         }
         self.with_trace(row, |wf| {
-            fill(map, wf, out);
+            write_rows(map, wf, width, seq);
             Ok(())
         })
     }
 
     fn reordered(&self, row: usize, wf: ArrayView2<f64>) -> Result<Array2<f64>> {
         let map = self.channel_map(row, wf.nrows())?;
-        let mut out = Array2::zeros((map.len(), wf.ncols()));
-        fill(&map, wf, out.view_mut());
-        Ok(out)
+        let dim = (map.len(), wf.ncols());
+        let v = output::fresh(dim.0 * dim.1, 0, |_, seq| {
+            write_rows(&map, wf, dim.1, seq);
+            Ok(())
+        })?;
+        to_array(dim, v)
     }
 
     /// Waveform of trace `idx`: channels (in the dataset's component order) × samples,
@@ -764,9 +786,11 @@ impl WaveformDataset {
     /// computed in `f64`, then rounded) in half the memory.
     pub fn get_waveforms_batch_as<T: SampleType>(&self, idx: &[usize], opts: &WaveformOptions) -> Result<Array3<T>> {
         let plan = self.plan_batch(idx, opts)?;
-        let mut out = Array3::from_elem(plan.dim, T::default());
-        self.read_batch(&plan, out.view_mut())?;
-        Ok(out)
+        let (n, c, w) = plan.dim;
+        // a fresh array written once, trace by trace in parallel: no zeroing pass
+        let v = output::fresh(n * c * w, c * w, |i, seq| self.write_batch_item(&plan, i, seq))?;
+        Array3::from_shape_vec(plan.dim, v)
+            .map_err(|e| IoError::invalid("batch shape", format!("{:?}", plan.dim), e.to_string()))
     }
 
     /// Shape (traces, channels, samples) that [`get_waveforms_batch`](Self::get_waveforms_batch)
@@ -778,13 +802,14 @@ impl WaveformDataset {
 
     /// [`get_waveforms_batch`](Self::get_waveforms_batch) into a caller-owned buffer of shape
     /// [`batch_dim`](Self::batch_dim) (padding included, every element is written). Reusing
-    /// one buffer across batches avoids allocating and page-faulting a fresh array per batch,
-    /// which costs as much as the read itself.
+    /// one buffer across batches avoids allocating and first touching a fresh array per batch.
+    /// A buffer in standard (row-major) layout is written in place, trace by trace in parallel;
+    /// any other view is filled from a fresh batch.
     pub fn get_waveforms_batch_into<T: SampleType>(
         &self,
         idx: &[usize],
         opts: &WaveformOptions,
-        out: ArrayViewMut3<T>,
+        mut out: ArrayViewMut3<T>,
     ) -> Result<()> {
         let plan = self.plan_batch(idx, opts)?;
         if out.dim() != plan.dim {
@@ -794,25 +819,36 @@ impl WaveformDataset {
                 got: format!("{:?}", out.dim()),
             });
         }
-        self.read_batch(&plan, out)
+        let (_, c, w) = plan.dim;
+        match out.as_slice_mut() {
+            Some(slots) => output::fill_pieces(slots, c * w, |i, seq| self.write_batch_item(&plan, i, seq)),
+            None => {
+                let fresh = output::fresh(slots_len(plan.dim)?, c * w, |i, seq| self.write_batch_item(&plan, i, seq))?;
+                out.assign(
+                    &ArrayView3::from_shape(plan.dim, &fresh)
+                        .map_err(|e| IoError::invalid("batch shape", format!("{:?}", plan.dim), e.to_string()))?,
+                );
+                Ok(())
+            }
+        }
     }
 
     /// Rows, channel maps and output lengths of a batch (block headers only, no samples).
     fn plan_batch(&self, idx: &[usize], opts: &WaveformOptions) -> Result<BatchPlan> {
         let target = self.target_rate(opts)?;
         let rows: Vec<usize> = idx.iter().map(|&i| self.row_of(i)).collect::<Result<_>>()?;
-        let maps: Vec<(Vec<Option<usize>>, usize)> = rows
-            .iter()
-            .map(|&r| {
-                let (_, _, dim) = self.locate(r)?;
-                let (c, w) = self.stored_dim(dim);
-                let w = match target {
-                    Some(t) => resampled_len(w, self.shared.traces[r].sampling_rate, t),
-                    None => w,
-                };
-                Ok((self.channel_map(r, c)?, w))
-            })
-            .collect::<Result<_>>()?;
+        let mut maps = Vec::with_capacity(rows.len());
+        let mut located = Vec::with_capacity(rows.len());
+        for &r in &rows {
+            let (block, sel, dim) = self.locate(r)?;
+            let (c, w) = self.stored_dim(dim);
+            let w = match target {
+                Some(t) => resampled_len(w, self.shared.traces[r].sampling_rate, t),
+                None => w,
+            };
+            maps.push((self.channel_map(r, c)?, w));
+            located.push((block, sel));
+        }
         if self.shared.options.missing_components == MissingComponents::Ignore
             && let Some(first) = maps.first()
             && let Some(bad) = maps.iter().find(|m| m.0.len() != first.0.len())
@@ -825,33 +861,40 @@ impl WaveformDataset {
         }
         let c = maps.iter().map(|m| m.0.len()).max().unwrap_or(0);
         let w = maps.iter().map(|m| m.1).max().unwrap_or(0);
-        Ok(BatchPlan { dim: (rows.len(), c, w), rows, maps, target })
+        let dim = (rows.len(), c, w);
+        slots_len(dim)?;
+        Ok(BatchPlan { dim, rows, maps, located, target })
     }
 
-    fn read_batch<T: SampleType>(&self, plan: &BatchPlan, mut out: ArrayViewMut3<T>) -> Result<()> {
-        out.axis_iter_mut(Axis(0)).into_par_iter().zip(plan.rows.par_iter().zip(&plan.maps)).try_for_each(
-            |(mut o, (&r, (map, w)))| {
-                let (c, w) = (map.len(), *w);
-                match plan.target {
-                    None => self.fill_stored(r, map, o.slice_mut(s![..c, ..w]))?,
-                    Some(t) => {
-                        let wf = self.process(r, Some(t))?;
-                        if wf.dim() != (c, w) {
-                            return Err(IoError::ShapeMismatch {
-                                what: format!("resampled trace {:?}", self.shared.traces[r].name),
-                                expected: format!("{:?}", (c, w)),
-                                got: format!("{:?}", wf.dim()),
-                            });
-                        }
-                        o.slice_mut(s![..c, ..w]).zip_mut_with(&wf, |d, &x| *d = T::from_f64(x));
-                    }
+    /// Write trace `i` of a planned batch (channels × samples of the batch, zero-padded).
+    fn write_batch_item<T: SampleType, S: Slot<T>>(
+        &self,
+        plan: &BatchPlan,
+        i: usize,
+        seq: &mut Seq<T, S>,
+    ) -> Result<()> {
+        let (_, c_all, w_all) = plan.dim;
+        let (r, (map, w), (block, sel)) = (plan.rows[i], &plan.maps[i], &plan.located[i]);
+        match plan.target {
+            None => self.write_stored(r, block, sel, map, w_all, seq)?,
+            Some(t) => {
+                let wf = self.process(r, Some(t))?;
+                if wf.dim() != (map.len(), *w) {
+                    return Err(IoError::ShapeMismatch {
+                        what: format!("resampled trace {:?}", self.shared.traces[r].name),
+                        expected: format!("{:?}", (map.len(), *w)),
+                        got: format!("{:?}", wf.dim()),
+                    });
                 }
-                // padding (the buffer may be reused)
-                o.slice_mut(s![.., w..]).fill(T::default());
-                o.slice_mut(s![c.., ..w]).fill(T::default());
-                Ok(())
-            },
-        )
+                for row in wf.rows() {
+                    seq.extend(row.iter().map(|&x| T::from_f64(x)));
+                    seq.zeros(w_all - w);
+                }
+            }
+        }
+        // padding channels
+        seq.zeros(c_all.saturating_sub(map.len()) * w_all);
+        Ok(())
     }
 
     /// Waveform and metadata of trace `idx`; with resampling, every `*_sample` column is scaled
@@ -901,11 +944,13 @@ impl WaveformDataset {
 /// A trace's planned block, its resolved selection and the stored (rows, columns) it yields.
 type Located = (Arc<Block>, Vec<Resolved>, (usize, usize));
 
-/// A planned batch read: dataset rows, per row the channel map and output length, the target
-/// rate and the output shape.
+/// A planned batch read: dataset rows, per row the channel map and output length and where its
+/// samples are, the target rate and the output shape.
 struct BatchPlan {
     rows: Vec<usize>,
     maps: Vec<(Vec<Option<usize>>, usize)>,
+    /// Per row its block and resolved selection.
+    located: Vec<(Arc<Block>, Vec<Resolved>)>,
     target: Option<f64>,
     dim: (usize, usize, usize),
 }
@@ -915,15 +960,34 @@ thread_local! {
     static DECODED: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Copy the stored channels of `wf` into `out` following `map` (rows mapped to `None` are
-/// zeroed). `out` has `map.len()` rows and `wf.ncols()` columns.
-fn fill<T: SampleType>(map: &[Option<usize>], wf: ArrayView2<f64>, mut out: ArrayViewMut2<T>) {
-    for (mut o, m) in out.outer_iter_mut().zip(map) {
+/// Write the stored channels of `wf` following `map` (rows mapped to `None` are zeros), each
+/// zero-padded to `width` samples.
+fn write_rows<T: SampleType, S: Slot<T>>(
+    map: &[Option<usize>],
+    wf: ArrayView2<f64>,
+    width: usize,
+    seq: &mut Seq<T, S>,
+) {
+    for m in map {
         match *m {
-            Some(r) => o.zip_mut_with(&wf.row(r), |d, &x| *d = T::from_f64(x)),
-            None => o.fill(T::default()),
+            Some(r) => {
+                seq.extend(wf.row(r).iter().map(|&x| T::from_f64(x)));
+                seq.zeros(width.saturating_sub(wf.ncols()));
+            }
+            None => seq.zeros(width),
         }
     }
+}
+
+/// Elements of an output of shape `dim`.
+fn slots_len((n, c, w): (usize, usize, usize)) -> Result<usize> {
+    n.checked_mul(c)
+        .and_then(|x| x.checked_mul(w))
+        .ok_or_else(|| IoError::invalid("batch shape", format!("{:?}", (n, c, w)), "too many elements"))
+}
+
+fn to_array<T>(dim: (usize, usize), v: Vec<T>) -> Result<Array2<T>> {
+    Array2::from_shape_vec(dim, v).map_err(|e| IoError::invalid("trace shape", format!("{dim:?}"), e.to_string()))
 }
 
 #[cfg(test)]

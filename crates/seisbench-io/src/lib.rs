@@ -43,6 +43,7 @@ mod error;
 pub mod metadata;
 pub mod mseed;
 mod mseed_record;
+mod output;
 mod resample;
 pub mod sac;
 pub mod trace_name;

@@ -242,6 +242,21 @@ fn batch_into_a_reused_buffer_matches_fresh_batches() {
         let b64 = ds.get_waveforms_batch(&batch, &wo).unwrap();
         assert_eq!(ds.get_waveforms_batch_as::<f32>(&batch, &wo).unwrap(), b64.mapv(|x| x as f32), "{name} ENZ");
         assert_eq!(b64.index_axis(ndarray::Axis(1), 2), want.index_axis(ndarray::Axis(1), 0), "{name} Z moved last");
+        // a component subset in stored order ("ZN" of "ZNE") reads only those rows, in f32 too
+        let zn = open(name, DatasetOptions::default().component_order("ZN"));
+        let b32 = zn.get_waveforms_batch_as::<f32>(&batch, &wo).unwrap();
+        assert_eq!(b32, want.slice(ndarray::s![.., ..2, ..]).mapv(|x| x as f32), "{name} ZN");
+        for (k, &i) in batch.iter().enumerate() {
+            let one = zn.get_waveforms(i, &wo).unwrap();
+            assert_eq!(one.view(), want.slice(ndarray::s![k, ..2, ..one.ncols()]), "{name} ZN trace {i}");
+        }
+        // a buffer that is not in standard layout (a slice of a wider array) is filled too
+        let ds = open(name, DatasetOptions::default());
+        let (n, c, w) = want.dim();
+        let mut wide = ndarray::Array3::from_elem((n, c, w + 3), f32::NAN);
+        ds.get_waveforms_batch_into(&batch, &wo, wide.slice_mut(ndarray::s![.., .., ..w])).unwrap();
+        assert_eq!(wide.slice(ndarray::s![.., .., ..w]), want.mapv(|x| x as f32), "{name} strided buffer");
+        assert!(wide.slice(ndarray::s![.., .., w..]).iter().all(|x| x.is_nan()), "{name} outside the view");
         // resampled and reordered batches agree with the per-trace getter
         let ds = open(name, DatasetOptions::default().component_order("ENZ"));
         let wo = WaveformOptions::resampled(50.0);
