@@ -1,6 +1,7 @@
 //! The sample types the transforms run in: `f64` (default, golden-exact) and `f32` (half the
 //! memory, about twice the FFT speed, ≈ 1e-6 relative agreement).
 
+use num_complex::Complex;
 use rustfft::FftNum;
 use rustfft::num_traits::Float;
 
@@ -10,6 +11,17 @@ pub trait Sample: FftNum + Float + Default + std::iter::Sum + 'static {
     fn of(v: f64) -> Self;
     /// Widening to `f64`.
     fn to64(self) -> f64;
+    /// The same slice typed as `f64` complex samples when `Self` is `f64` (selects the
+    /// vectorised median kernels).
+    #[doc(hidden)]
+    fn as_complex64(_y: &[Complex<Self>]) -> Option<&[Complex<f64>]> {
+        None
+    }
+    /// Mutable counterpart of [`Sample::as_complex64`].
+    #[doc(hidden)]
+    fn as_complex64_mut(_y: &mut [Complex<Self>]) -> Option<&mut [Complex<f64>]> {
+        None
+    }
 }
 
 impl Sample for f64 {
@@ -20,6 +32,14 @@ impl Sample for f64 {
     #[inline]
     fn to64(self) -> f64 {
         self
+    }
+    #[inline]
+    fn as_complex64(y: &[Complex<Self>]) -> Option<&[Complex<f64>]> {
+        Some(y)
+    }
+    #[inline]
+    fn as_complex64_mut(y: &mut [Complex<Self>]) -> Option<&mut [Complex<f64>]> {
+        Some(y)
     }
 }
 

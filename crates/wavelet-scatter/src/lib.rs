@@ -78,6 +78,7 @@ pub mod gabor;
 pub mod network;
 pub mod pooling;
 mod select;
+mod select_sq;
 mod simd;
 
 pub use continuous::{ContinuousScattering, ContinuousWindows, SkippedWindow};

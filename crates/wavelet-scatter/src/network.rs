@@ -184,6 +184,8 @@ struct Level<T> {
     y: Vec<Complex<T>>,
     /// Modulus, fftshifted (input of the next layer).
     u: Vec<T>,
+    /// Modulus in the band buffer's order (before the reordering into `u`).
+    m: Vec<T>,
 }
 
 /// Per-thread workspace: every buffer the per-window loop needs.
@@ -209,7 +211,7 @@ impl<T: Sample> ScatteringNetwork<T> {
                 .map(|p| {
                     // The spectrum is extended periodically by the widest band of the layer.
                     let ext = p.bands.iter().map(Band::len).max().unwrap_or(0);
-                    Level { spec: vec![zero; n + ext], y: vec![zero; n], u: vec![T::zero(); n] }
+                    Level { spec: vec![zero; n + ext], y: vec![zero; n], u: vec![T::zero(); n], m: vec![T::zero(); n] }
                 })
                 .collect(),
             x: vec![T::zero(); n],
@@ -447,7 +449,7 @@ impl<T: Sample> ScatteringNetwork<T> {
                     continue;
                 }
             }
-            band.natural(&lev.y, shift, &mut lev.u, |z| (z.re * z.re + z.im * z.im).sqrt());
+            band.natural_moduli(&lev.y, shift, &mut lev.u, &mut lev.m);
             if !unordered {
                 pooling.apply(&lev.u[lo..hi], bufs.select, out);
             }

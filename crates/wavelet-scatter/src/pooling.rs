@@ -84,7 +84,13 @@ impl Pooling {
                 out[0] = out[0].sqrt();
             }
             Pooling::Median | Pooling::Average { .. } => {
-                let (lower, upper) = select.middle_pair(y, norm_sqr);
+                let (lower, upper) = match T::as_complex64(y) {
+                    Some(y64) => {
+                        let (l, u) = select.middle_pair_sq(y64);
+                        (T::of(l), T::of(u))
+                    }
+                    None => select.middle_pair(y, norm_sqr),
+                };
                 out[0] = if y.len() % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / T::of(2.0) };
             }
         }

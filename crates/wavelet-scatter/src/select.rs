@@ -14,7 +14,9 @@
 //! or a constant signal) only makes the final bucket, and the quickselect, larger.
 
 use crate::float::Sample;
+use crate::select_sq::{self, KeyMap, sq};
 use crate::simd::wide;
+use num_complex::Complex64;
 use std::cmp::Ordering;
 
 /// Buckets (8-bit keys).
@@ -33,6 +35,8 @@ const BLOCK: usize = 16;
 pub(crate) struct Selector<T> {
     keys: Vec<u8>,
     buf: Vec<T>,
+    /// Collected bucket of the `f64` squared-moduli path.
+    buf64: Vec<f64>,
 }
 
 /// f32 bits of `x` mapped so that unsigned order equals numeric order (negatives flipped),
@@ -57,7 +61,7 @@ fn cmp<T: Sample>(a: &T, b: &T) -> Ordering {
 impl<T: Sample> Selector<T> {
     /// Empty buffers (they grow to the longest input on first use).
     pub(crate) fn new() -> Self {
-        Self { keys: Vec::new(), buf: Vec::new() }
+        Self { keys: Vec::new(), buf: Vec::new(), buf64: Vec::new() }
     }
 
     /// `(v[k−1], v[k])` of the sorted values `val(src[i])` with `k = n/2` (n ≥ 1; for n = 1 both
@@ -105,6 +109,50 @@ impl<T: Sample> Selector<T> {
             let p = keys.iter().fold(0u8, |m, &key| if key < t as u8 { m.max(key) } else { m });
             let m = collect(src, val, keys, p, &mut self.buf);
             self.buf[..m].iter().copied().fold(T::neg_infinity(), T::max)
+        };
+        (lower, upper)
+    }
+}
+
+impl<T> Selector<T> {
+    /// [`Selector::middle_pair`] of the squared moduli `re² + im²` of `f64` complex samples,
+    /// with adaptive bucket keys and AVX2 kernels ([`crate::select_sq`]).
+    pub(crate) fn middle_pair_sq(&mut self, y: &[Complex64]) -> (f64, f64) {
+        let n = y.len();
+        let k = n / 2;
+        if n < SMALL {
+            self.buf64.clear();
+            self.buf64.extend(y.iter().map(|z| sq(*z)));
+            return pair_by_quickselect(&mut self.buf64, k);
+        }
+        if self.keys.len() < n {
+            self.keys.resize(n, 0);
+        }
+        let keys = &mut self.keys[..n];
+        select_sq::fill_keys(keys, y, KeyMap::from_pilot(y));
+        let (mut t, mut hi, mut before) = (0usize, BUCKETS, 0usize);
+        while hi - t > 1 {
+            let mid = (t + hi) / 2;
+            let c = select_sq::count_below(keys, mid as u8);
+            if c <= k {
+                (t, before) = (mid, c);
+            } else {
+                hi = mid;
+            }
+        }
+        let kk = k - before;
+        select_sq::collect(y, keys, t as u8, &mut self.buf64);
+        let (left, mid, _) = self.buf64.select_nth_unstable_by(kk, f64::total_cmp);
+        let upper = *mid;
+        let lower = if n % 2 == 1 {
+            upper
+        } else if kk > 0 {
+            left.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        } else {
+            // Rank k−1: the largest value of the highest non-empty lower bucket (rare).
+            let p = keys.iter().fold(0u8, |m, &key| if key < t as u8 { m.max(key) } else { m });
+            select_sq::collect(y, keys, p, &mut self.buf64);
+            self.buf64.iter().copied().fold(f64::NEG_INFINITY, f64::max)
         };
         (lower, upper)
     }
@@ -214,6 +262,22 @@ mod tests {
         let sq: Vec<f64> = y.iter().map(|z| z.re * z.re + z.im * z.im).collect();
         let mut sel = Selector::<f64>::new();
         assert_eq!(sel.middle_pair(&y, |z| z.re * z.re + z.im * z.im), by_sorting(&sq));
+        assert_eq!(sel.middle_pair_sq(&y), by_sorting(&sq));
+        // Ties, zeros, a huge spread, lengths around the 32-value vector blocks.
+        for n in [1usize, 2, 31, 63, 64, 65, 95, 96, 97, 1000, 2842, 3000, 3001] {
+            let z: Vec<num_complex::Complex64> = (0..n)
+                .map(|i| match i % 5 {
+                    0 => num_complex::Complex64::new(0.0, 0.0),
+                    1 => num_complex::Complex64::new(1.0, -1.0),
+                    _ => num_complex::Complex64::new(1e-150 * (i as f64).powi(3), 1e100 * (i % 3) as f64),
+                })
+                .collect();
+            let sq: Vec<f64> = z.iter().map(|z| z.re * z.re + z.im * z.im).collect();
+            assert_eq!(sel.middle_pair_sq(&z), by_sorting(&sq), "n = {n}");
+            let c = vec![num_complex::Complex64::new(0.5, 0.25); n];
+            let sq: Vec<f64> = c.iter().map(|z| z.re * z.re + z.im * z.im).collect();
+            assert_eq!(sel.middle_pair_sq(&c), by_sorting(&sq), "n = {n}");
+        }
     }
 
     proptest! {
@@ -239,6 +303,28 @@ mod tests {
             let w64: Vec<f64> = w.iter().map(|&x| x as f64).collect();
             let (a, b) = Selector::<f32>::new().middle_pair(&w, |x| x);
             prop_assert_eq!((a as f64, b as f64), by_sorting(&w64));
+        }
+
+        /// The squared-moduli kernels are exact against sorting, for any spread and length.
+        #[test]
+        fn squared_moduli_equal_sorting(
+            v in prop::collection::vec(
+                (
+                    prop_oneof![
+                        4 => (0.0f64..1.0).prop_map(|u| -u.ln()),
+                        2 => (-300i32..300, -1.0f64..1.0).prop_map(|(e, m)| m * 2f64.powi(e)),
+                        1 => Just(0.0),
+                        1 => Just(1.0),
+                    ],
+                    -3.0f64..3.0,
+                ),
+                1..800,
+            ),
+        ) {
+            let y: Vec<num_complex::Complex64> =
+                v.iter().map(|&(a, b)| num_complex::Complex64::new(a, a * b)).collect();
+            let sq: Vec<f64> = y.iter().map(|z| z.re * z.re + z.im * z.im).collect();
+            prop_assert_eq!(Selector::<f64>::new().middle_pair_sq(&y), by_sorting(&sq));
         }
     }
 }
