@@ -87,11 +87,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hv = plan.process_stream(&stream)?;
     println!("{} windows, {} valid, f0 = {:?}", hv.status.len(), hv.valid_windows().len(), hv.f0.map(|p| p.frequency));
 
-    if std::env::args().nth(2).as_deref() == Some("profile") {
-        // for `perf record`: the in-memory processing only, one thread
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-        one.install(|| (0..runs).for_each(|_| drop(plan.process(&rec).expect("p"))));
-        return Ok(());
+    // for `perf record`: one thread, the in-memory processing (`profile`) or read + processing
+    // (`profile-steady`)
+    match std::env::args().nth(2).as_deref() {
+        Some("profile") => {
+            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+            one.install(|| (0..runs).for_each(|_| drop(plan.process(&rec).expect("p"))));
+            return Ok(());
+        }
+        Some("profile-steady") => {
+            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+            one.install(|| (0..runs).for_each(|_| drop(plan.process_stream(&read()).expect("p"))));
+            return Ok(());
+        }
+        _ => {}
     }
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;

@@ -63,6 +63,23 @@ impl Horizontal {
         }
     }
 
+    /// The combination of the magnitudes √pn, √pe given the powers |X|² (`out` cleared and
+    /// refilled): one pass per combination, with the square roots it needs only — the
+    /// geometric mean is (pn·pe)^¼, the energy-based ones take one root of the summed powers.
+    #[inline(always)] // compiled into the caller's AVX2 dispatch
+    pub(crate) fn combine_powers(&self, pn: &[f64], pe: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        let pairs = pn.iter().zip(pe);
+        match self {
+            Horizontal::GeometricMean => out.extend(pairs.map(|(a, b)| (a * b).sqrt().sqrt())),
+            Horizontal::ArithmeticMean => out.extend(pairs.map(|(a, b)| (a.sqrt() + b.sqrt()) / 2.0)),
+            Horizontal::SquaredAverage => out.extend(pairs.map(|(a, b)| ((a + b) / 2.0).sqrt())),
+            Horizontal::TotalHorizontalEnergy => out.extend(pairs.map(|(a, b)| (a + b).sqrt())),
+            Horizontal::Maximum => out.extend(pairs.map(|(a, b)| if a > b { a.sqrt() } else { b.sqrt() })),
+            Horizontal::SingleAzimuth { .. } | Horizontal::RotD { .. } => out.extend(pairs.map(|_| f64::NAN)),
+        }
+    }
+
     /// Azimuths (degrees) the combination rotates to, empty for the magnitude-based ones.
     pub(crate) fn azimuths(&self) -> Vec<f64> {
         match self {

@@ -270,13 +270,15 @@ impl HvsrPlan {
         };
         self.check_rate(views.sampling_rate)?;
         let [ns, ew, z] = [0, 1, 2].map(|i| views.rows[i].view());
-        self.process_arrays(ns, ew, z)
+        // a Trace holds finite samples by construction: no second scan of the hour
+        self.process_checked([ns, ew, z], false)
     }
 
     /// Process a 3-component record (component codes N, E, Z or 1, 2, Z in any row order).
     pub fn process(&self, record: &Components) -> Result<Hvsr> {
         let [ns, ew, z] = self.rows(record)?;
-        self.process_arrays(ns, ew, z)
+        // Components holds finite samples by construction
+        self.process_checked([ns, ew, z], false)
     }
 
     /// The NS, EW and vertical rows of a record sampled at the plan's rate.
@@ -297,11 +299,11 @@ impl HvsrPlan {
         Ok(())
     }
 
-    /// Equal, non-empty lengths and finite samples.
-    fn check_arrays(data: &[ArrayView1<f64>; 3]) -> Result<usize> {
+    /// Equal, non-empty lengths and (when `finite_check`) finite samples.
+    fn check_arrays(data: &[ArrayView1<f64>; 3], finite_check: bool) -> Result<usize> {
         let n = data[2].len();
         // the scan is memory-bound: the components in parallel
-        let finite: Vec<bool> = data.par_iter().map(all_finite).collect();
+        let finite: Vec<bool> = if finite_check { data.par_iter().map(all_finite).collect() } else { vec![true; 3] };
         for ((what, c), finite) in
             ["NS component", "EW component", "vertical component"].into_iter().zip(data).zip(finite)
         {
@@ -324,8 +326,12 @@ impl HvsrPlan {
 
     /// Process three equally long component arrays (NS, EW, vertical) sampled at the plan's rate.
     pub fn process_arrays(&self, ns: ArrayView1<f64>, ew: ArrayView1<f64>, z: ArrayView1<f64>) -> Result<Hvsr> {
-        let raw = [ns, ew, z];
-        let n = Self::check_arrays(&raw)?;
+        self.process_checked([ns, ew, z], true)
+    }
+
+    /// [`Self::process_arrays`], the finiteness scan only when the data may hold NaN or ±∞.
+    fn process_checked(&self, raw: [ArrayView1<f64>; 3], finite_check: bool) -> Result<Hvsr> {
+        let n = Self::check_arrays(&raw, finite_check)?;
         let pre = self.preprocess(&raw)?;
         let data = [0, 1, 2].map(|c| pre[c].as_ref().map_or(raw[c], |a| a.view()));
         let windows = self.windows(n)?;
@@ -376,7 +382,7 @@ impl HvsrPlan {
     /// not used. The FFTs are computed once per window for all azimuths.
     pub fn process_azimuthal(&self, record: &Components, azimuths: &[f64]) -> Result<AzimuthalHvsr> {
         let raw = self.rows(record)?;
-        let n = Self::check_arrays(&raw)?;
+        let n = Self::check_arrays(&raw, true)?;
         let pre = self.preprocess(&raw)?;
         let data = [0, 1, 2].map(|c| pre[c].as_ref().map_or(raw[c], |a| a.view()));
         if azimuths.is_empty() {
@@ -498,6 +504,13 @@ impl HvsrPlan {
         let len = taper.len();
         let buf = &mut s.time[..len];
         let src = data[c].slice(ndarray::s![start..start + len]);
+        if p.pre_rejection.is_empty()
+            && let Some(x) = src.as_slice()
+        {
+            // one pass: trend, then detrend + taper straight from the record
+            p.detrend.fit(x).remove_tapered(x, taper, buf);
+            return Ok(());
+        }
         match src.as_slice() {
             Some(x) => buf.copy_from_slice(x),
             None => buf.iter_mut().zip(src.iter()).for_each(|(b, &x)| *b = x),
@@ -609,18 +622,26 @@ impl HvsrPlan {
                 #[inline(always)]
                 || {
                     let [pn, pe, pz] = power;
-                    for v in [&mut *pn, &mut *pe, &mut *pz] {
-                        v.iter_mut().for_each(|x| *x = x.sqrt());
+                    if per == 4 {
+                        // the horizontal magnitudes are returned too
+                        for v in [&mut *pn, &mut *pe] {
+                            v.iter_mut().for_each(|x| *x = x.sqrt());
+                        }
+                        hz.clear();
+                        hz.extend(pn.iter().zip(pe.iter()).map(|(&a, &b)| p.horizontal.combine(a, b)));
+                    } else {
+                        p.horizontal.combine_powers(pn, pe, hz);
                     }
-                    hz.clear();
-                    hz.extend(pn.iter().zip(pe.iter()).map(|(&a, &b)| p.horizontal.combine(a, b)));
-                    for (k, o) in inter.chunks_exact_mut(ns).enumerate() {
-                        let o = &mut o[per * i..per * i + per];
-                        o[0] = hz[k];
-                        o[1] = pz[k];
-                        if per == 4 {
-                            o[2] = pn[k];
-                            o[3] = pe[k];
+                    pz.iter_mut().for_each(|x| *x = x.sqrt());
+                    // this window's slots of every bin row (one bounds check per row)
+                    let rows = inter[per * i..].chunks_mut(ns).zip(hz.iter().zip(pz.iter()));
+                    if per == 4 {
+                        for ((o, (&h, &v)), (&n, &e)) in rows.zip(pn.iter().zip(pe.iter())) {
+                            o[..4].copy_from_slice(&[h, v, n, e]);
+                        }
+                    } else {
+                        for (o, (&h, &v)) in rows {
+                            o[..2].copy_from_slice(&[h, v]);
                         }
                     }
                 },
@@ -631,26 +652,40 @@ impl HvsrPlan {
         self.smoother.apply_interleaved(&s.inter, self.support.start, ns, &mut s.smoothed);
         let column = |slot: usize| -> Vec<f64> { s.smoothed.chunks_exact(ns).map(|r| r[slot]).collect() };
         let mut result = Vec::with_capacity(chunk.len());
-        for (i, (&(start, _), pre)) in chunk.iter().zip(pres).enumerate() {
+        for (i, (&(start, len), pre)) in chunk.iter().zip(pres).enumerate() {
             let (h, vz) = (column(per * i), column(per * i + 1));
             let comps = p.component_spectra.then(|| [column(per * i + 2), column(per * i + 3), vz.clone()]);
-            let hv = self.ratio(&h, &vz, start)?;
+            let hv = self.ratio(&h, &vz, data, (start, len))?;
             result.push(self.resampled(WindowOut { hv, h, comps, pre }));
         }
         Ok(result)
     }
 
-    /// H/V, with a typed error where the smoothed vertical spectrum vanishes.
-    fn ratio(&self, h: &[f64], vz: &[f64], start: usize) -> Result<Vec<f64>> {
+    /// H/V, with a typed error where the smoothed vertical spectrum vanishes. A non-finite
+    /// spectrum is traced back to the window's samples (records whose finiteness was not
+    /// scanned up front, e.g. a deserialised trace, still get the `NonFinite` error).
+    fn ratio(&self, h: &[f64], vz: &[f64], data: &[ArrayView1<f64>; 3], window: (usize, usize)) -> Result<Vec<f64>> {
+        let (start, len) = window;
         h.iter()
             .zip(vz)
             .enumerate()
             .map(|(j, (a, b))| {
+                if !(a.is_finite() && b.is_finite()) {
+                    let names = ["NS component", "EW component", "vertical component"];
+                    for (what, c) in names.into_iter().zip(data) {
+                        let w = c.slice(ndarray::s![start..start + len]);
+                        if let Some((i, &value)) = w.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                            return Err(HvsrError::NonFinite { what: what.to_string(), index: start + i, value });
+                        }
+                    }
+                }
                 if *b <= 0.0 || !b.is_finite() {
                     Err(HvsrError::ZeroVertical {
                         window: start / self.stride.max(1),
                         frequency: self.smoothed_frequencies[j],
                     })
+                } else if !a.is_finite() {
+                    Err(HvsrError::NonFinite { what: "smoothed horizontal spectrum".into(), index: j, value: *a })
                 } else {
                     Ok(a / b)
                 }
@@ -717,7 +752,7 @@ impl HvsrPlan {
                 }
             }
         }
-        let hv = self.ratio(&h, &vz, start)?;
+        let hv = self.ratio(&h, &vz, data, (start, len))?;
         let comps = if p.component_spectra { comps.map(|[cn, ce]| [cn, ce, vz]) } else { None };
         Ok(self.resampled(WindowOut { hv, h, comps, pre }))
     }
@@ -828,4 +863,26 @@ pub(crate) fn percentile_linear(v: &mut [f64], q: f64) -> f64 {
     let d = b - a;
     // numpy's _lerp: a + d·t, or b − d·(1 − t) for t ≥ 0.5.
     if t >= 0.5 { b - d * (1.0 - t) } else { a + d * t }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{HvsrError, HvsrParams};
+    use ndarray::Array1;
+
+    /// Unscanned records (a deserialised trace) still report a non-finite sample by index.
+    #[test]
+    fn unscanned_non_finite_samples_are_reported() {
+        let n = 2000;
+        let x = |k: usize| Array1::from_iter((0..n).map(|i| ((i * (7 + k)) % 13) as f64 - 6.0));
+        let plan = HvsrParams::new().window_length(5.0).frequencies(vec![1.0, 2.0, 4.0]).plan(100.0).unwrap();
+        for (c, bad) in [(0, f64::NAN), (1, f64::INFINITY), (2, f64::NEG_INFINITY)] {
+            let mut d = [x(0), x(1), x(2)];
+            d[c][1234] = bad;
+            let e = plan.process_checked([d[0].view(), d[1].view(), d[2].view()], false).unwrap_err();
+            assert!(matches!(e, HvsrError::NonFinite { index: 1234, .. }), "{e}");
+            let e = plan.process_arrays(d[0].view(), d[1].view(), d[2].view()).unwrap_err();
+            assert!(matches!(e, HvsrError::NonFinite { index: 1234, .. }), "{e}");
+        }
+    }
 }

@@ -66,7 +66,7 @@ mod trace;
 pub mod validate;
 pub mod window;
 
-pub use detrend::{Detrend, demean, detrend_linear};
+pub use detrend::{Detrend, Trend, demean, detrend_linear};
 pub use envelope::{Hilbert, analytic_signal, envelope};
 pub use error::{CoreError, Result};
 pub use fft::RealFft;
