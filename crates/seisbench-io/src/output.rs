@@ -20,10 +20,13 @@ use std::mem::MaybeUninit;
 
 /// A destination element: an initialised `T`, or a `MaybeUninit<T>` not written yet.
 pub(crate) trait Slot<T>: Send {
+    /// Whether a slot holds a value before it is written.
+    const INIT: bool;
     fn put(&mut self, v: T);
 }
 
 impl<T: SampleType> Slot<T> for T {
+    const INIT: bool = true;
     #[inline(always)]
     fn put(&mut self, v: T) {
         *self = v;
@@ -31,6 +34,7 @@ impl<T: SampleType> Slot<T> for T {
 }
 
 impl<T: SampleType> Slot<T> for MaybeUninit<T> {
+    const INIT: bool = false;
     #[inline(always)]
     fn put(&mut self, v: T) {
         self.write(v);
@@ -76,8 +80,8 @@ impl<'a, T: SampleType, S: Slot<T>> Seq<'a, T, S> {
         self.pos += n;
     }
 
-    /// Let `read` fill the next `n` slots with raw bytes in native byte order (the slots are
-    /// zeroed first, so `read` only ever sees initialised memory). Returns `Ok(false)`, writing
+    /// Let `read` fill the next `n` slots with raw bytes in native byte order (slots not
+    /// initialised yet are zeroed first, so `read` only ever sees initialised memory). Returns `Ok(false)`, writing
     /// nothing, when fewer than `n` slots remain.
     #[allow(unsafe_code)]
     pub(crate) fn read_raw<E>(&mut self, n: usize, read: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<bool, E> {
@@ -86,11 +90,13 @@ impl<'a, T: SampleType, S: Slot<T>> Seq<'a, T, S> {
             return Ok(false);
         }
         let slots = &mut self.slots[self.pos..self.pos + n];
-        slots.iter_mut().for_each(|s| s.put(T::default()));
-        // SAFETY: `S` is `T` or `MaybeUninit<T>` (the only `Slot` impls; same size, checked
-        // above) with `T` an `f32` or `f64` (`SampleType` is sealed): after the writes above every
-        // byte of `slots` is initialised, the types have no padding, any bytes form a valid
-        // value, and `u8` has alignment 1. The byte slice borrows `slots` mutably for its life.
+        if !S::INIT {
+            slots.iter_mut().for_each(|s| s.put(T::default()));
+        }
+        // SAFETY: `S` is `T` (`INIT`, initialised) or `MaybeUninit<T>` (just zeroed) — the only
+        // `Slot` impls; same size, checked above — with `T` an `f32` or `f64` (`SampleType` is
+        // sealed): every byte of `slots` is initialised, the types have no padding, any bytes
+        // form a valid value, and `u8` has alignment 1. The byte slice borrows `slots` mutably for its life.
         let bytes =
             unsafe { std::slice::from_raw_parts_mut(slots.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(slots)) };
         read(bytes)?;
