@@ -34,7 +34,7 @@ impl KeyMap {
         }
         bits.sort_unstable();
         let (q1, q3) = (bits[3], bits[11]);
-        let mut shift = 12;
+        let mut shift = 0;
         while shift < 31 && (q3 >> shift) - (q1 >> shift) > 128 {
             shift += 1;
         }
