@@ -4,7 +4,7 @@
 //! Every rejected window keeps the reason it was rejected for.
 
 use crate::peaks::highest_peak;
-use crate::stats::{mean, nth_std, std};
+use crate::stats::{mean, mean_std, nth_std, std};
 use crate::{Distribution, HvsrError, Result};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
@@ -402,13 +402,13 @@ pub(crate) fn two_sigma(
     let (lo, hi) = search;
     let mut worst = vec![0.0f64; status.len()];
     let mut col = Vec::with_capacity(rows.len());
+    let mut logs = Vec::with_capacity(rows.len());
     for set in sets {
         let mut outside = vec![0usize; status.len()];
         for j in lo..hi {
             col.clear();
             col.extend(rows.iter().map(|&r| set[[r, j]]));
-            let m = mean(Distribution::LogNormal, &col);
-            let s = std(Distribution::LogNormal, &col);
+            let (m, s) = mean_std(Distribution::LogNormal, &col, &mut logs);
             let (a, b) =
                 (nth_std(Distribution::LogNormal, m, s, -p.n_std), nth_std(Distribution::LogNormal, m, s, p.n_std));
             for &r in &rows {

@@ -39,6 +39,28 @@ pub fn std(dist: Distribution, values: &[f64]) -> f64 {
     (ss / (n as f64 - 1.0)).sqrt()
 }
 
+/// [`mean`] and [`std`] together, the logarithms taken once (`buf` is scratch): the same
+/// operations in the same order, so bit-identical to calling both.
+pub fn mean_std(dist: Distribution, values: &[f64], buf: &mut Vec<f64>) -> (f64, f64) {
+    let n = values.len();
+    let t: &[f64] = match dist {
+        Distribution::LogNormal => {
+            buf.clear();
+            buf.extend(values.iter().map(|v| v.ln()));
+            buf
+        }
+        Distribution::Normal => values,
+    };
+    let m = t.iter().sum::<f64>() / n as f64;
+    let m = if dist == Distribution::LogNormal { m.exp() } else { m };
+    if n < 2 {
+        return (m, f64::NAN);
+    }
+    let c = if dist == Distribution::LogNormal { m.ln() } else { m };
+    let ss: f64 = t.iter().map(|&v| (v - c) * (v - c)).sum();
+    (m, (ss / (n as f64 - 1.0)).sqrt())
+}
+
 /// `n` standard deviations from the mean: exp(ln μ + nσ) (lognormal) or μ + nσ (normal).
 pub fn nth_std(dist: Distribution, mean: f64, std: f64, n: f64) -> f64 {
     match dist {
@@ -71,11 +93,13 @@ impl CurveStatistics {
         let mut std_c = Array1::zeros(nf);
         let mut median = Array1::zeros(nf);
         let mut col: Vec<f64> = Vec::with_capacity(rows.len());
+        let mut logs = Vec::with_capacity(rows.len());
         for j in 0..nf {
             col.clear();
             col.extend(sel.column(j).iter().copied());
-            mean_c[j] = if col.len() == 1 { col[0] } else { mean(dist, &col) };
-            std_c[j] = std(dist, &col);
+            let (m, s) = mean_std(dist, &col, &mut logs);
+            mean_c[j] = if col.len() == 1 { col[0] } else { m };
+            std_c[j] = s;
             col.sort_by(f64::total_cmp);
             let k = col.len();
             median[j] = if k == 0 {
@@ -176,6 +200,16 @@ mod tests {
         let v = [1.0, 2.0, 4.0];
         assert!((mean(Distribution::LogNormal, &v) - 2.0).abs() < 1e-12);
         assert!((std(Distribution::LogNormal, &v) - 2f64.ln()).abs() < 1e-12);
+        for d in [Distribution::LogNormal, Distribution::Normal] {
+            for w in [&v[..1], &v[..]] {
+                let (m, s) = mean_std(d, w, &mut Vec::new());
+                assert_eq!(m.to_bits(), mean(d, w).to_bits());
+                assert_eq!(s.is_nan(), std(d, w).is_nan());
+                if !s.is_nan() {
+                    assert_eq!(s.to_bits(), std(d, w).to_bits());
+                }
+            }
+        }
         assert!((mean(Distribution::Normal, &v) - 7.0 / 3.0).abs() < 1e-12);
         assert!(std(Distribution::Normal, &[1.0]).is_nan());
         let c = array![[1.0, 2.0], [4.0, 8.0], [100.0, 0.0]];
