@@ -514,7 +514,7 @@ impl<'a> Ctx<'a> {
             let prev = lb;
             let st = e_step(&state.plan(self.d), &self.s, &mut resp, self.sq());
             if !st.log_norm.is_finite() {
-                return Err(GmmError::IllDefinedCovariance { component: 0, reg_covar: p.reg_covar });
+                return Err(scoring::non_finite_fit(&state.plan(self.d), &self.s, p.reg_covar));
             }
             state = self.m_step(&resp, &st)?;
             lb = self.lower_bound(&state, st.resp_log_resp);

@@ -412,7 +412,7 @@ impl GaussianMixtureValidParams {
             let st = e_step(&state.plan(), &data.s, &mut resp, sq);
             lb = st.log_norm / data.n as f64;
             if !lb.is_finite() {
-                return Err(GmmError::IllDefinedCovariance { component: 0, reg_covar: p.reg_covar });
+                return Err(scoring::non_finite_fit(&state.plan(), &data.s, p.reg_covar));
             }
             state = self.m_step(data, &resp, &st)?;
             lbs.push(lb);
