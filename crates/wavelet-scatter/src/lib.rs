@@ -54,16 +54,18 @@
 //! outputs within ≈ 4e-13 of each order's maximum of scatseisnet (the round-off content of the
 //! reference's own spectra is what differs).
 //!
-//! Speed: one FFT plan per band size, chosen per filter from the divisors of N by a measured
-//! cost model of rustfft (sizes rich in 2 and 3 are preferred to sizes with 5², e.g. M = 120
-//! rather than 50 or 100); one workspace per thread; rayon over windows (results are
-//! bit-identical for any thread count). Whole-window median and max are selected on squared
-//! moduli straight from the band buffer, without copying or sorting: 8-bit logarithmic bucket
-//! keys, a byte-vector bisection for the bucket holding the middle rank, then a quickselect of
-//! that bucket alone; exact (`numpy.median` semantics) for any data. The key, count and
-//! twiddled-product loops also have AVX2 builds chosen at run time; they perform the same IEEE
-//! operations, so results do not depend on the CPU. Tutorial network, 60 s windows at 50 Hz:
-//! ≈ 2.3 ms CPU per window on one thread (scatseisnet: 15 ms). `f32` runs the same code
+//! Speed: one FFT plan per band size, chosen per filter from the divisors of N by a cost
+//! model fitted to measured rustfft band timings (e.g. M = 1000 for a 738-bin band, M = 300
+//! for 185 bins, rather than sizes such as 250 or 375 that lack a fast AVX base); one
+//! workspace per thread; rayon over windows (results are bit-identical for any thread count).
+//! Whole-window median and max are selected on squared moduli straight from the band buffer,
+//! without copying or sorting: 8-bit bucket keys (f32 bits of |z|²; in f64 the bucket width is
+//! adapted per path from a 15-value pilot), a byte-vector bisection for the bucket holding the
+//! middle rank, then a quickselect of that bucket alone; exact (`numpy.median` semantics) for
+//! any data. The key, count and collect passes, the twiddled band products and the moduli have
+//! AVX2 builds chosen at run time; they perform the same IEEE operations (no fused
+//! multiply-add), so these loops give the same bits on any CPU. Tutorial network, 60 s windows at
+//! 50 Hz: ≈ 1.9 ms CPU per window on one thread (scatseisnet: 15 ms). `f32` runs the same code
 //! at single precision (≈ 1e-6 relative agreement with f64).
 
 #![deny(unsafe_code)]
