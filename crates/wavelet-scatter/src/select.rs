@@ -172,7 +172,7 @@ fn pilot<S: Copy, T: Sample>(src: &[S], val: impl Fn(S) -> T) -> i32 {
     let n = src.len();
     let mut sample = [0i32; 15];
     for (j, s) in sample.iter_mut().enumerate() {
-        *s = raw_key(val(src[(2 * j + 1) * n / 30]));
+        *s = raw_key(val(src[select_sq::pilot_index(j, n)]));
     }
     sample.sort_unstable();
     sample[7]

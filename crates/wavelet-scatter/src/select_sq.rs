@@ -30,7 +30,7 @@ impl KeyMap {
         let n = y.len();
         let mut bits = [0u32; 15];
         for (j, b) in bits.iter_mut().enumerate() {
-            *b = (sq(y[(2 * j + 1) * n / 30]) as f32).to_bits();
+            *b = (sq(y[pilot_index(j, n)]) as f32).to_bits();
         }
         bits.sort_unstable();
         let (q1, q3) = (bits[3], bits[11]);
@@ -45,6 +45,17 @@ impl KeyMap {
     fn key(&self, x: f64) -> u8 {
         (((x as f32).to_bits() >> self.shift) as i32 - self.lo).clamp(0, BUCKETS - 1) as u8
     }
+}
+
+/// Position of pilot sample `j` of `n`: a golden-ratio (Weyl) sequence, spread over the
+/// buffer without a period. Band buffers hold time n = m·q + r at position r·M + q, so evenly
+/// spaced positions would fall on a few time regions (e.g. 3 for M = 120) and misjudge a
+/// window with a burst; this sequence samples times all over the window.
+#[inline]
+pub(crate) fn pilot_index(j: usize, n: usize) -> usize {
+    const PHI: u64 = 0x9E37_79B9_7F4A_7C15; // 2^64 / golden ratio
+    let u = (j as u64 + 1).wrapping_mul(PHI) >> 32;
+    ((u * n as u64) >> 32) as usize
 }
 
 /// Squared modulus, as every kernel computes it.
