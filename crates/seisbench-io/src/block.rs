@@ -338,12 +338,10 @@ impl Block {
         }
         let n: usize = sel.iter().map(|r| r.len).product();
         let at = address + (offset * elem.size()) as u64;
-        seq.read_raw(n, |bytes| {
-            file.read_exact_at(bytes, at).map_err(|e| IoError::Hdf5 {
-                path: self.path.clone(),
-                object: self.object.clone(),
-                message: format!("reading {} bytes at {at}: {e}", bytes.len()),
-            })
+        seq.read_raw(n, file, at).map_err(|e| IoError::Hdf5 {
+            path: self.path.clone(),
+            object: self.object.clone(),
+            message: format!("reading {} bytes at {at}: {e}", n * elem.size()),
         })
     }
 

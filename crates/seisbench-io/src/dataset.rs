@@ -5,9 +5,9 @@
 //! unfiltered buckets — what seisbench's writer produces — are then read with one positioned
 //! read per trace, straight into the returned array when the stored element type is the
 //! returned one (float32 data into an `f32` batch), else decoded into it in one pass; other
-//! layouts (chunked, compressed) go through hdf5-pure's streaming reader, row by row. Decoded traces can be kept
-//! in a byte-bounded LRU cache ([`DatasetOptions::cache_bytes`]); memory then stays bounded by
-//! that size, not by the file size. A dataset handle is cheap to clone and to filter (subsets
+//! layouts (chunked, compressed) go through hdf5-pure's streaming reader, row by row. Decoded
+//! traces can be kept in a byte-bounded LRU cache ([`DatasetOptions::cache_bytes`]); memory
+//! then stays bounded by that size, not by the file size. A dataset handle is cheap to clone and to filter (subsets
 //! share the open files and the cache) and is `Send + Sync`: batches are read in parallel.
 //!
 //! Batches: [`WaveformDataset::get_waveforms_batch`] returns a fresh `f64` array;
