@@ -32,6 +32,7 @@
 //! # Ok::<(), seisbench_io::IoError>(())
 //! ```
 
+// `unsafe` is allowed only in output.rs (three audited blocks: fresh arrays without zeroing).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

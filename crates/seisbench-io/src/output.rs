@@ -17,11 +17,11 @@
 
 use crate::IoError;
 use crate::block::SampleType;
-
-type Result<T, E = IoError> = std::result::Result<T, E>;
 use rayon::prelude::*;
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
+
+type Result<T, E = IoError> = std::result::Result<T, E>;
 
 /// A destination element: an initialised `T`, or a `MaybeUninit<T>` not written yet.
 pub(crate) trait Slot<T>: Send {
@@ -100,7 +100,8 @@ impl<'a, T: SampleType, S: Slot<T>> Seq<'a, T, S> {
         if !S::INIT {
             #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
             {
-                sys::pread_exact(file, slots.as_mut_ptr().cast::<u8>(), len, at)?;
+                // SAFETY: the pointer and `len` cover exactly `slots`, borrowed mutably here.
+                unsafe { sys::pread_exact(file, slots.as_mut_ptr().cast::<u8>(), len, at)? };
                 self.pos += n;
                 return Ok(true);
             }
@@ -171,15 +172,18 @@ mod sys {
     }
 
     /// Read exactly `len` bytes at `at` into the memory at `buf`, which need not be initialised.
-    /// `buf` must be valid for writes of `len` bytes.
-    pub(super) fn pread_exact(file: &std::fs::File, buf: *mut u8, len: usize, at: u64) -> std::io::Result<()> {
+    ///
+    /// # Safety
+    /// `buf` must be valid for writes of `len` bytes, and nothing else may access that memory
+    /// during the call.
+    pub(super) unsafe fn pread_exact(file: &std::fs::File, buf: *mut u8, len: usize, at: u64) -> std::io::Result<()> {
         let mut done = 0usize;
         while done < len {
             let offset = at
                 .checked_add(done as u64)
                 .and_then(|o| i64::try_from(o).ok())
                 .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "offset too large"))?;
-            // SAFETY: `buf + done .. buf + len` lies inside the caller's writable allocation
+            // SAFETY: `buf + done .. buf + len` lies inside the memory the caller vouched for
             // (`done < len`); the kernel writes at most `len - done` bytes there and reads none.
             let r = unsafe { pread(file.as_raw_fd(), buf.add(done).cast(), len - done, offset) };
             match r {
