@@ -69,9 +69,16 @@ impl<'a, T: SampleType, S: Slot<T>> Seq<'a, T, S> {
             self.overflow = true;
         }
         let n = n.min(rest.len());
-        // zip of two exactly-sized iterators: a counted loop the compiler vectorises
-        rest[..n].iter_mut().zip(it).for_each(|(s, v)| s.put(v));
-        self.pos += n;
+        // zip of two exactly-sized iterators: a counted loop the compiler vectorises. The
+        // count is of the values actually written, not `it.len()`: soundness of `fresh` must
+        // not rest on a (safe) `ExactSizeIterator` telling the truth.
+        let mut written = 0;
+        rest[..n].iter_mut().zip(it).for_each(|(s, v)| {
+            s.put(v);
+            written += 1;
+        });
+        // a short iterator leaves `pos` behind: `finish` zero-fills the rest and reports it
+        self.pos += written;
     }
 
     /// Append `n` zeros.
@@ -300,5 +307,39 @@ mod tests {
         })
         .unwrap();
         assert_eq!(buf, [0., 0., 0., 1., 1., 1.]);
+    }
+
+    /// An `ExactSizeIterator` that claims more items than it yields (allowed in safe code).
+    struct Liar(usize);
+    impl Iterator for Liar {
+        type Item = f32;
+        fn next(&mut self) -> Option<f32> {
+            (self.0 > 0).then(|| {
+                self.0 -= 1;
+                7.0
+            })
+        }
+    }
+    impl ExactSizeIterator for Liar {
+        fn len(&self) -> usize {
+            self.0 + 2
+        }
+    }
+
+    #[test]
+    fn an_iterator_that_lies_about_its_length_is_an_error_not_uninitialised_memory() {
+        let r = fresh::<f32>(5, 5, |_, s| {
+            s.extend(Liar(3));
+            Ok(())
+        });
+        assert!(matches!(r, Err(IoError::ShapeMismatch { .. })), "{r:?}");
+        // and a caller's buffer is zero-filled behind the short write
+        let mut buf = [f32::NAN; 5];
+        let r = fill_pieces(&mut buf, 5, |_, s| {
+            s.extend(Liar(3));
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert_eq!(buf, [7.0, 7.0, 7.0, 0.0, 0.0]);
     }
 }
