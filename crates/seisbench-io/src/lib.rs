@@ -55,7 +55,9 @@ pub use data_format::DataFormat;
 pub use dataset::{DatasetOptions, MissingComponents, Sample, WaveformDataset, WaveformOptions, available_chunks};
 pub use error::{IoError, Result};
 pub use metadata::{ColumnType, Metadata, Row, Value};
-pub use mseed::{Encoding, Gap, MseedData, MseedTrace, MseedWriteOptions, read_mseed, read_mseed_file, write_mseed};
+pub use mseed::{
+    Encoding, Gap, MseedData, MseedReader, MseedTrace, MseedWriteOptions, read_mseed, read_mseed_file, write_mseed,
+};
 pub use sac::{SacHeader, read_sac, read_sac_file, write_sac};
 pub use trace_name::{TraceLocation, parse_trace_name};
 pub use writer::{Dtype, GeometricBucketer, WaveformDataWriter};

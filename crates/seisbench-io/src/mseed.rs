@@ -142,6 +142,11 @@ impl MseedData {
         Stream::new(self.traces.iter().map(|t| t.trace.clone()).collect())
     }
 
+    /// The traces as a seis-core stream, moved (no copy of the samples).
+    pub fn into_stream(self) -> Stream {
+        Stream::new(self.traces.into_iter().map(|t| t.trace).collect())
+    }
+
     /// One trace per id: segments joined in time order, gaps filled with `fill_value`, overlapping
     /// samples taken from the earlier segment (ObsPy's `merge(method=1)` keeps the later ones;
     /// here data already read wins so that a repeated record cannot change it).
@@ -209,6 +214,11 @@ impl MseedData {
 /// result does not depend on the number of threads. The first problem in file order is the
 /// error returned.
 pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
+    decode(bytes, &mut |n| vec![0.0; n])
+}
+
+/// [`read_mseed`] with the sample buffers of the traces taken from `buffer(len)`.
+fn decode(bytes: &[u8], buffer: &mut dyn FnMut(usize) -> Vec<f64>) -> Result<MseedData> {
     if bytes.is_empty() {
         return Err(IoError::Empty { what: "miniSEED input" });
     }
@@ -266,7 +276,7 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
         plans.push(plan);
     }
     // Each record's samples go to the next free part of its trace.
-    let mut data: Vec<Vec<f64>> = pieces.iter().map(|p| vec![0.0; p.len]).collect();
+    let mut data: Vec<Vec<f64>> = pieces.iter().map(|p| buffer(p.len)).collect();
     let mut free: Vec<&mut [f64]> = data.iter_mut().map(|v| v.as_mut_slice()).collect();
     let mut jobs: Vec<(&RecordPlan, &mut [f64])> = Vec::with_capacity(dest.len());
     for (plan, &i) in plans.iter().filter(|p| p.header.n_samples > 0).zip(&dest) {
@@ -286,18 +296,25 @@ pub fn read_mseed(bytes: &[u8]) -> Result<MseedData> {
     if let Some(e) = header_error {
         return Err(e);
     }
-    let mut traces = Vec::with_capacity(pieces.len());
-    for (p, samples) in pieces.into_iter().zip(data) {
-        let h = p.first;
-        let mut parts = h.id.splitn(4, '.');
-        let mut stats = Stats::new(h.sampling_rate, h.starttime)?;
-        stats.network = parts.next().unwrap_or("").to_string();
-        stats.station = parts.next().unwrap_or("").to_string();
-        stats.location = parts.next().unwrap_or("").to_string();
-        stats.channel = parts.next().unwrap_or("").to_string();
-        let trace = Trace::new(Array1::from(samples), stats)?;
-        traces.push(MseedTrace { trace, encoding: h.encoding, record_length: h.record_length, n_records: p.n_records });
-    }
+    // Traces are built in parallel: `Trace::new` scans every sample for NaN/Inf (8.6 MB for an
+    // hour of 3-C 100 Hz data). The first error in file order is returned, as before.
+    let traces: Vec<MseedTrace> = pieces
+        .into_par_iter()
+        .zip(data)
+        .map(|(p, samples)| {
+            let h = p.first;
+            let mut parts = h.id.splitn(4, '.');
+            let mut stats = Stats::new(h.sampling_rate, h.starttime)?;
+            stats.network = parts.next().unwrap_or("").to_string();
+            stats.station = parts.next().unwrap_or("").to_string();
+            stats.location = parts.next().unwrap_or("").to_string();
+            stats.channel = parts.next().unwrap_or("").to_string();
+            let trace = Trace::new(Array1::from(samples), stats)?;
+            Ok(MseedTrace { trace, encoding: h.encoding, record_length: h.record_length, n_records: p.n_records })
+        })
+        .collect::<Vec<Result<MseedTrace>>>()
+        .into_iter()
+        .collect::<Result<_>>()?;
     let gaps = find_gaps(traces.iter().map(|t| &t.trace));
     let records = plans.into_iter().map(|p| p.header).collect();
     Ok(MseedData { traces, gaps, records, warnings })
@@ -307,6 +324,86 @@ thread_local! {
     // The file bytes of the last read on this thread: repeated reads of similar files do not
     // page-fault a fresh buffer each time (released after unusually large files).
     static FILE_BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads miniSEED data one file after another, reusing memory between reads: its own file
+/// buffer, and the sample buffers of traces handed back with [`recycle`](Self::recycle).
+///
+/// A fresh hour of 3-C 100 Hz samples is 8.6 MB that the kernel maps and zeroes page by page on
+/// every read (and the allocator returns to the kernel when the traces are dropped). A loop over
+/// a campaign of records that recycles each stream after processing it maps no fresh memory.
+/// Results are identical to [`read_mseed`] / [`read_mseed_file`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), seisbench_io::IoError> {
+/// use seisbench_io::MseedReader;
+/// let mut reader = MseedReader::new();
+/// for path in ["STN11_a.mseed", "STN11_b.mseed"] {
+///     let data = reader.read_file(path)?;
+///     let stream = data.into_stream();
+///     // ... process `stream` ...
+///     reader.recycle(stream.traces);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Default)]
+pub struct MseedReader {
+    bytes: Vec<u8>,
+    spare: Vec<Vec<f64>>,
+}
+
+impl MseedReader {
+    /// Buffers kept for reuse at most (a few traces per file is the common case).
+    const MAX_SPARE: usize = 64;
+
+    /// A reader with no buffers yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decode a miniSEED file held in memory, as [`read_mseed`].
+    pub fn read(&mut self, bytes: &[u8]) -> Result<MseedData> {
+        let spare = &mut self.spare;
+        decode(bytes, &mut |n| take_buffer(spare, n))
+    }
+
+    /// Read and decode a miniSEED file, as [`read_mseed_file`].
+    pub fn read_file(&mut self, path: impl AsRef<Path>) -> Result<MseedData> {
+        let p = path.as_ref();
+        self.bytes.clear();
+        std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut self.bytes)).map_err(|e| IoError::io(p, e))?;
+        let spare = &mut self.spare;
+        decode(&self.bytes, &mut |n| take_buffer(spare, n))
+    }
+
+    /// Hand traces back after use: their sample buffers serve the next reads.
+    pub fn recycle(&mut self, traces: impl IntoIterator<Item = Trace>) {
+        for t in traces {
+            if self.spare.len() >= Self::MAX_SPARE {
+                break;
+            }
+            let (v, _) = t.into_data().into_raw_vec_and_offset();
+            if v.capacity() > 0 {
+                self.spare.push(v);
+            }
+        }
+    }
+}
+
+/// The smallest spare buffer that holds `n` samples (else the largest, grown), of length `n`.
+/// Its old samples are not zeroed first: the decoder writes every sample of a trace (a record
+/// that fails to decode fails the whole read), and zeroing 8.6 MB would cost half a millisecond.
+fn take_buffer(spare: &mut Vec<Vec<f64>>, n: usize) -> Vec<f64> {
+    let fits = spare.iter().enumerate().filter(|(_, v)| v.capacity() >= n).min_by_key(|(_, v)| v.capacity());
+    let pick = fits.map(|(i, _)| i).or_else(|| (0..spare.len()).max_by_key(|&i| spare[i].capacity()));
+    let mut v = pick.map(|i| spare.swap_remove(i)).unwrap_or_default();
+    if v.len() >= n {
+        v.truncate(n);
+    } else {
+        v.resize(n, 0.0);
+    }
+    v
 }
 
 /// Read a miniSEED file (one read of the whole file, then [`read_mseed`]).

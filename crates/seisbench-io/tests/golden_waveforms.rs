@@ -2,7 +2,8 @@
 //! decoded exactly (samples, times, codes), gaps as ObsPy reports them, and exact round trips.
 
 use seisbench_io::{
-    Encoding, IoError, MseedWriteOptions, read_mseed, read_mseed_file, read_sac, read_sac_file, write_mseed, write_sac,
+    Encoding, IoError, MseedReader, MseedWriteOptions, read_mseed, read_mseed_file, read_sac, read_sac_file,
+    write_mseed, write_sac,
 };
 use seisml_testkit::{Golden, golden_dir, json};
 
@@ -36,6 +37,44 @@ fn mseed_files_decode_exactly() {
             assert!((gp.delta - ge["delta_s"].as_f64().unwrap()).abs() < 1e-9, "{} vs {}", gp.delta, ge["delta_s"]);
         }
     }
+}
+
+#[test]
+fn reader_reusing_buffers_gives_the_same_results() {
+    let exp = json(CRATE, "waveforms_expected.json");
+    let mut names: Vec<&String> = exp["mseed"].as_object().unwrap().keys().collect();
+    let path = |n: &str| golden_dir(CRATE).join("mseed").join(format!("{n}.mseed"));
+    let mut reader = MseedReader::new();
+    // two passes, the second in reverse order, so buffers of every size meet every file
+    for pass in 0..2 {
+        if pass == 1 {
+            names.reverse();
+        }
+        for name in &names {
+            let want = read_mseed_file(path(name)).unwrap();
+            let got = reader.read_file(path(name)).unwrap();
+            assert_eq!(got.traces.len(), want.traces.len(), "{name}");
+            for (a, b) in got.traces.iter().zip(&want.traces) {
+                assert_eq!(a.trace, b.trace, "{name}");
+            }
+            assert_eq!(got.gaps, want.gaps, "{name}");
+            assert_eq!(got.records, want.records, "{name}");
+            assert_eq!(got.warnings, want.warnings, "{name}");
+            let bytes = std::fs::read(path(name)).unwrap();
+            assert_eq!(reader.read(&bytes).unwrap().traces.len(), want.traces.len(), "{name}");
+            reader.recycle(got.into_stream().traces);
+        }
+    }
+    // a recycled buffer is what the next read of the same file fills
+    let name = names[0];
+    let mut reader = MseedReader::new();
+    let first = reader.read_file(path(name)).unwrap().into_stream();
+    let ptr = first.traces[0].data().as_ptr();
+    reader.recycle(first.traces);
+    let again = reader.read_file(path(name)).unwrap();
+    assert!(again.traces.iter().any(|t| t.trace.data().as_ptr() == ptr), "buffer not reused");
+    // errors are the same as read_mseed's
+    assert!(matches!(reader.read(&[]), Err(IoError::Empty { .. })));
 }
 
 #[test]
