@@ -3,7 +3,9 @@
 //! Read and write datasets in the SeisBench format (metadata CSV + HDF5 buckets, `data_format`,
 //! splits, chunked datasets), with seisbench's semantics for component reordering, missing
 //! components and resampling; lazy streaming reads with a bounded cache. Read and write miniSEED
-//! (Steim1/2, int32, float32/64) and SAC into seis-core traces, with gap/overlap reports.
+//! (Steim1/2, int32, float32/64) and SAC into seis-core traces, with gap/overlap reports;
+//! [`MseedReader`] reads many files in a row reusing its buffers (hand each stream back with
+//! `recycle`).
 //!
 //! ```
 //! use ndarray::Array2;
