@@ -19,40 +19,17 @@ use seisml::hvsr::{HvsrParams, Smoothing, log_frequencies};
 use seisml::seis_core::{Components, Stream, Trace, UtcTime};
 use seisml::seisbench_io::{Encoding, MseedReader, MseedWriteOptions, read_mseed_file, write_mseed};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[path = "common/hvsr_input.rs"]
 mod hvsr_input;
-use hvsr_input::{FS, N, channels};
+use hvsr_input::{FS, N, channels, params, read_fresh as read, write_record};
 
 /// The shared miniSEED file (bench_data.py `MSEED_NAME`), rewritten at every bench start.
 fn write_file(ch: &[Vec<f64>; 3]) -> PathBuf {
     let path = std::env::temp_dir().join("seisml_hvsr_bench_1h_v1.mseed");
-    let t0 = UtcTime::parse("2017-05-04T07:00:00").expect("time");
-    let traces: Vec<Trace> = ["BHN", "BHE", "BHZ"]
-        .iter()
-        .zip(ch)
-        .map(|(c, v)| Trace::from_id(&format!("XX.HVSR..{c}"), v.clone().into(), FS, t0).expect("trace"))
-        .collect();
-    let bytes =
-        write_mseed(&traces, &MseedWriteOptions { encoding: Encoding::Steim1, record_length: 512 }).expect("encode");
-    std::fs::write(&path, bytes).expect("write the bench miniSEED file");
+    write_record(ch, &path).expect("write the bench miniSEED file");
     path
-}
-
-/// The file's traces as a stream (moved, not copied).
-fn read(path: &Path) -> Stream {
-    Stream::new(read_mseed_file(path).expect("read").traces.into_iter().map(|t| t.trace).collect())
-}
-
-fn params() -> HvsrParams {
-    HvsrParams::new()
-        .window_length(60.0)
-        .smoothing(Smoothing::KonnoOhmachi { bandwidth: 40.0 })
-        .frequencies(log_frequencies(0.2, 20.0, 256))
-        // hvsrpy returns no component spectra; compare the same work
-        .component_spectra(false)
-        .fdwra()
 }
 
 fn bench(c: &mut Criterion) {

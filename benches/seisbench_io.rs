@@ -15,11 +15,12 @@
 //!   512-byte records, 1.08 M samples) with `read_mseed_file`; the file stays in the temp
 //!   directory for `bench_ref.py`, which reads it with `obspy.read`.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
 use seisml::seis_core::{Trace, UtcTime};
 use seisml::seisbench_io::{
-    DataFormat, Encoding, MseedWriteOptions, Row, WaveformDataWriter, WaveformDataset, WaveformOptions,
+    DataFormat, Encoding, MseedWriteOptions, Row, SampleType, WaveformDataWriter, WaveformDataset, WaveformOptions,
     read_mseed_file, write_mseed,
 };
 use std::hint::black_box;
@@ -78,6 +79,27 @@ fn mseed_file() -> std::path::PathBuf {
     path
 }
 
+/// The batch of `all` into one reused buffer of `T`, time per trace.
+fn batch_into<T: SampleType>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    ds: &WaveformDataset,
+    all: &[usize],
+    opts: &WaveformOptions,
+) {
+    group.bench_function(id, |b| {
+        let mut buf = ndarray::Array3::<T>::default(ds.batch_dim(all, opts).expect("batch shape"));
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                ds.get_waveforms_batch_into(all, opts, buf.view_mut()).expect("read batch");
+                black_box(&buf);
+            }
+            t.elapsed() / N as u32
+        })
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let ds = dataset();
     let opts = WaveformOptions::default();
@@ -119,29 +141,9 @@ fn bench(c: &mut Criterion) {
             black_box(ds.get_waveforms(i, &opts).expect("read"))
         })
     });
-    group.bench_function("get_waveforms_batch_into_f64", |b| {
-        let mut buf = ndarray::Array3::<f64>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
-        b.iter_custom(|iters| {
-            let t = Instant::now();
-            for _ in 0..iters {
-                ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).expect("read batch");
-                black_box(&buf);
-            }
-            t.elapsed() / N as u32
-        })
-    });
-    // the like-for-like f32 batch into one reused buffer (Rust only: seisbench has no such call)
-    group.bench_function("get_waveforms_batch_into_f32", |b| {
-        let mut buf = ndarray::Array3::<f32>::zeros(ds.batch_dim(&all, &opts).expect("batch shape"));
-        b.iter_custom(|iters| {
-            let t = Instant::now();
-            for _ in 0..iters {
-                ds.get_waveforms_batch_into(&all, &opts, buf.view_mut()).expect("read batch");
-                black_box(&buf);
-            }
-            t.elapsed() / N as u32
-        })
-    });
+    // one reused output buffer (Rust only: seisbench has no such call); f32 is the like-for-like dtype
+    batch_into::<f64>(&mut group, "get_waveforms_batch_into_f64", &ds, &all, &opts);
+    batch_into::<f32>(&mut group, "get_waveforms_batch_into_f32", &ds, &all, &opts);
     let path = mseed_file();
     group.bench_function("read_mseed_1h_3c_steim1", |b| b.iter(|| black_box(read_mseed_file(&path).expect("read"))));
     group.finish();

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 #[path = "../../../benches/common/hvsr_input.rs"]
 mod hvsr_input;
-use hvsr_input::{FS, N, channels};
+use hvsr_input::{FS, N, channels, params, read_fresh, write_record};
 
 #[repr(C)]
 struct Timespec {
@@ -70,24 +70,9 @@ fn measure(runs: usize, mut f: impl FnMut()) -> (f64, f64, f64) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(30);
     let ch = channels();
-    let t0 = UtcTime::parse("2017-05-04T07:00:00")?;
-    let traces: Vec<Trace> = ["BHN", "BHE", "BHZ"]
-        .iter()
-        .zip(&ch)
-        .map(|(c, v)| Trace::from_id(&format!("XX.HVSR..{c}"), v.clone().into(), FS, t0))
-        .collect::<Result<_, _>>()?;
-    let bytes = write_mseed(&traces, &MseedWriteOptions { encoding: Encoding::Steim1, record_length: 512 })?;
     let path = std::env::temp_dir().join("seisml_hvsr_timing_1h.mseed");
-    std::fs::write(&path, bytes)?;
-    let read = || Stream::new(read_mseed_file(&path).expect("read").traces.into_iter().map(|t| t.trace).collect());
-    let params = || {
-        HvsrParams::new()
-            .window_length(60.0)
-            .smoothing(Smoothing::KonnoOhmachi { bandwidth: 40.0 })
-            .frequencies(log_frequencies(0.2, 20.0, 256))
-            .component_spectra(false)
-            .fdwra()
-    };
+    write_record(&ch, &path)?;
+    let read = || read_fresh(&path);
     let data = ndarray::Array2::from_shape_vec((3, N), ch.concat())?;
     let rec = Components::new(data, "NEZ", FS, UtcTime::EPOCH)?;
     let plan = params().plan(FS)?;
