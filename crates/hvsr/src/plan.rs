@@ -564,7 +564,7 @@ impl HvsrPlan {
             && let Some(x) = src.as_slice()
         {
             // one pass: trend, then detrend + taper straight from the record
-            p.detrend.fit(x).remove_tapered(x, taper, buf);
+            p.detrend.fit(x).remove_tapered(x, taper, buf)?;
             return Ok(());
         }
         match src.as_slice() {

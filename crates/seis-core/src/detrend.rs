@@ -3,8 +3,8 @@
 //! The functions taking views return new data and never touch the caller's buffer; the
 //! `_inplace` variants work on buffers the caller owns (hot loops over windows).
 
-use crate::Result;
 use crate::validate::check_finite;
+use crate::{CoreError, Result};
 use ndarray::{Array1, ArrayView1};
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +34,9 @@ impl Detrend {
     /// The trend of `x` without removing it, for callers that fuse the subtraction into
     /// another pass (e.g. detrend + taper + FFT packing): `x[i] − fit.at(i)` is the detrended
     /// sample. The sums run in eight independent lanes (about 4× faster than the one running
-    /// sum of [`detrend_linear_inplace`]; the coefficients agree to round-off).
+    /// sum of [`detrend_linear_inplace`]; the coefficients agree to round-off). Like
+    /// [`apply_inplace`](Self::apply_inplace) it does not check `x`: a non-finite sample gives a
+    /// non-finite trend (validate user data first, e.g. with [`Detrend::apply`] or a `Trace`).
     pub fn fit(self, x: &[f64]) -> Trend {
         let n = x.len();
         let centre = (n as f64 - 1.0) / 2.0;
@@ -80,9 +82,16 @@ impl Trend {
     }
 
     /// `out[i] = (x[i] − trend(i))·taper[i]`: detrend and taper in one pass over a buffer the
-    /// caller owns (the lengths must agree; the shortest decides).
-    pub fn remove_tapered(&self, x: &[f64], taper: &[f64], out: &mut [f64]) {
-        let n = x.len().min(taper.len()).min(out.len());
+    /// caller owns. Error if the three lengths differ (nothing is written).
+    pub fn remove_tapered(&self, x: &[f64], taper: &[f64], out: &mut [f64]) -> Result<()> {
+        let n = x.len();
+        if taper.len() != n || out.len() != n {
+            return Err(CoreError::ShapeMismatch {
+                what: "Trend::remove_tapered: data, taper and output lengths",
+                expected: format!("{n}, {n}, {n}"),
+                got: format!("{n}, {}, {}", taper.len(), out.len()),
+            });
+        }
         let (xs, xr) = x[..n].as_chunks::<8>();
         let (ws, _) = taper[..n].as_chunks::<8>();
         let (os, _) = out[..n].as_chunks_mut::<8>();
@@ -97,6 +106,7 @@ impl Trend {
         for i in n - xr.len()..n {
             out[i] = (x[i] - self.at(i)) * taper[i];
         }
+        Ok(())
     }
 }
 
@@ -227,9 +237,14 @@ mod tests {
                 }
                 let taper: Vec<f64> = (0..n).map(|i| 0.5 + (i % 5) as f64 * 0.1).collect();
                 let mut out = vec![0.0; n];
-                fit.remove_tapered(&x, &taper, &mut out);
+                fit.remove_tapered(&x, &taper, &mut out).unwrap();
                 for (i, o) in out.iter().enumerate() {
                     assert_eq!(*o, (x[i] - fit.at(i)) * taper[i], "{d:?} n {n} i {i}");
+                }
+                let mut short = vec![0.0; n + 1];
+                assert!(matches!(fit.remove_tapered(&x, &taper, &mut short), Err(CoreError::ShapeMismatch { .. })));
+                if n > 0 {
+                    assert!(fit.remove_tapered(&x, &taper[..n - 1], &mut out).is_err());
                 }
             }
         }
