@@ -66,6 +66,16 @@ impl<T: Sample> Band<T> {
         Self { start, len, sub, count, fft: planner.plan_fft_inverse(sub), table }
     }
 
+    /// `(start, K, M, N/M)`: first bin, band width, size and number of the small inverse DFTs.
+    pub(crate) fn geometry(&self) -> (usize, usize, usize, usize) {
+        (self.start, self.len, self.sub, self.count)
+    }
+
+    /// The `(N/M) × K` twiddled filter table (row r for residue r).
+    pub(crate) fn table(&self) -> &[Complex<T>] {
+        &self.table
+    }
+
     /// Band width K in bins (the spectrum handed to [`Band::apply`] must extend K bins past N).
     pub(crate) fn len(&self) -> usize {
         self.len

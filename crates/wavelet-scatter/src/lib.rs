@@ -77,6 +77,8 @@ mod error;
 pub mod features;
 pub mod float;
 pub mod gabor;
+mod lanes;
+mod lanes_net;
 pub mod network;
 pub mod pooling;
 mod select;

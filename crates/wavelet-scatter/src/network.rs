@@ -10,6 +10,8 @@
 use crate::band::Band;
 use crate::float::Sample;
 use crate::gabor::{GaborBank, LayerSpec};
+use crate::lanes::LANES;
+use crate::lanes_net::LanesPlan;
 use crate::pooling::Pooling;
 use crate::select::Selector;
 use crate::{Result, ScatterError};
@@ -103,7 +105,7 @@ impl NetworkBuilder {
         // numpy's ifft divides by N: fold it into the filters.
         let scale = 1.0 / n as f64;
         let mut planner = FftPlanner::<T>::new();
-        let plans = banks
+        let plans: Vec<LayerPlan<T>> = banks
             .iter()
             .map(|b| {
                 let bands: Vec<Band<T>> = b
@@ -119,8 +121,28 @@ impl NetworkBuilder {
             .collect();
         let inverse = planner.plan_fft_inverse(n);
         let rfft = RealFft::<T>::new(n)?;
-        Ok(ScatteringNetwork { bins: n, sampling_rate: self.sampling_rate, banks, plans, inverse, rfft, taper, region })
+        let lanes = lanes_plan(n, &plans);
+        Ok(ScatteringNetwork {
+            bins: n,
+            sampling_rate: self.sampling_rate,
+            banks,
+            plans,
+            inverse,
+            rfft,
+            taper,
+            region,
+            lanes,
+        })
     }
+}
+
+/// The lanes plan when the samples are `f64` (every band table is then `f64`).
+fn lanes_plan<T: Sample>(n: usize, plans: &[LayerPlan<T>]) -> Option<LanesPlan> {
+    let layers = plans
+        .iter()
+        .map(|p| p.bands.iter().map(|b| Some((b.geometry(), T::as_complex64(b.table())?))).collect::<Option<Vec<_>>>())
+        .collect::<Option<Vec<_>>>()?;
+    Some(LanesPlan::new(n, &layers))
 }
 
 pub(crate) struct LayerPlan<T> {
@@ -156,6 +178,8 @@ pub struct ScatteringNetwork<T: Sample = f64> {
     rfft: RealFft<T>,
     taper: Option<Vec<T>>,
     region: (usize, usize),
+    /// Eight items at a time (`f64` only).
+    lanes: Option<LanesPlan>,
 }
 
 impl<T: Sample> std::fmt::Debug for ScatteringNetwork<T> {
@@ -366,7 +390,43 @@ impl<T: Sample> ScatteringNetwork<T> {
         let frames = pooling.frames(self.region.1 - self.region.0)?;
         let per_window: Vec<usize> = shapes.iter().map(|s| s[1..].iter().product()).collect();
         let mut outs: Vec<Vec<T>> = per_window.iter().map(|&p| vec![T::zero(); p * nw]).collect();
-        {
+        if let Some(lanes) = self.lanes_for(pooling) {
+            let paths: Vec<usize> = shapes.iter().map(|s| s[2..].iter().product()).collect();
+            let mut rows: Vec<Vec<&mut [T]>> = (0..nw).map(|_| Vec::with_capacity(outs.len())).collect();
+            for (o, &p) in outs.iter_mut().zip(&per_window) {
+                for (row, chunk) in rows.iter_mut().zip(o.chunks_mut(p)) {
+                    row.push(chunk);
+                }
+            }
+            // Chunks of LANES windows: LANES·nc items, in groups of LANES.
+            rows.par_chunks_mut(LANES).enumerate().for_each_init(
+                || (lanes.workspace(), vec![T::zero(); self.bins]),
+                |(ws, xt), (ci, chunk)| {
+                    let items = chunk.len() * nc;
+                    for g in (0..items).step_by(LANES) {
+                        let active = (items - g).min(LANES);
+                        for l in 0..LANES {
+                            if l < active {
+                                let (w, c) = ((g + l) / nc, (g + l) % nc);
+                                fill(ci * LANES + w, c, xt);
+                                if let Some(taper) = &self.taper {
+                                    xt.iter_mut().zip(taper).for_each(|(v, t)| *v = *v * *t);
+                                }
+                                for (d, s) in ws.x.iter_mut().zip(xt.iter()) {
+                                    d[l] = s.to64();
+                                }
+                            } else {
+                                ws.x.iter_mut().for_each(|d| d[l] = 0.0);
+                            }
+                        }
+                        lanes.transform(ws, active, pooling, &mut |l, depth, path, v| {
+                            let (w, c) = ((g + l) / nc, (g + l) % nc);
+                            chunk[w][depth][c * paths[depth] + path] = T::of(v);
+                        });
+                    }
+                },
+            );
+        } else {
             let mut rows: Vec<Vec<&mut [T]>> = (0..nw).map(|_| Vec::with_capacity(outs.len())).collect();
             for (o, &p) in outs.iter_mut().zip(&per_window) {
                 for (row, chunk) in rows.iter_mut().zip(o.chunks_mut(p)) {
@@ -394,6 +454,32 @@ impl<T: Sample> ScatteringNetwork<T> {
                 })
             })
             .collect()
+    }
+
+    /// The lanes plan, when it applies: `f64`, whole-window order-free pooling, a CPU with
+    /// AVX-512F and FMA (elsewhere the item-by-item path with rustfft's AVX2 plans is faster).
+    /// The crate's own unit tests run it on any CPU (portable lane code) to compare the paths.
+    fn lanes_for(&self, pooling: Pooling) -> Option<&LanesPlan> {
+        let lanes = self.lanes.as_ref()?;
+        let fast = cfg!(test) || {
+            #[cfg(target_arch = "x86_64")]
+            {
+                std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                false
+            }
+        };
+        (fast && self.region == (0, self.bins) && pooling.is_order_free()).then_some(lanes)
+    }
+
+    /// The same network without its lanes plan (every item runs alone): for tests comparing
+    /// the two paths.
+    #[cfg(test)]
+    fn without_lanes(mut self) -> Self {
+        self.lanes = None;
+        self
     }
 
     /// Transform the window in `ws.x` (channel `c`) and write every order's coefficients.
@@ -481,5 +567,55 @@ fn extended_spectrum<T: Sample>(half: &[Complex<T>], n: usize, full: &mut [Compl
     }
     for k in n..reach {
         full[k] = full[k - n];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array3;
+
+    /// The lanes path (eight items per group) equals the item-by-item path: odd filter counts,
+    /// three layers, several channels, a partial last group, every order-free pooling.
+    #[test]
+    fn lanes_equal_items() {
+        let cases = [
+            (600usize, 25.0, vec![LayerSpec::new(3, 3, 2.0), LayerSpec::new(3, 1, 2.0)], 11usize, 1usize),
+            (512, 40.0, vec![LayerSpec::new(2, 2, 1.5), LayerSpec::new(2, 1, 2.0), LayerSpec::new(2, 1, 1.0)], 5, 3),
+            (1001, 50.0, vec![LayerSpec::new(4, 2, 2.0)], 9, 2),
+        ];
+        for (n, fs, layers, nw, nc) in cases {
+            let mut b = ScatteringNetwork::builder(n, fs).allow_truncation(true);
+            for l in layers {
+                b = b.layer(l);
+            }
+            let lanes = b.build::<f64>().expect("network");
+            assert!(lanes.lanes.is_some());
+            let items = b.build::<f64>().expect("network").without_lanes();
+            let x = Array3::from_shape_fn((nw, nc, n), |(w, c, i)| {
+                let t = i as f64;
+                (t * (0.3 + 0.05 * w as f64)).sin() * (1.0 + c as f64)
+                    + 0.2 * (t * 1.7).cos()
+                    + 3.0 * (-((t - 200.0 - 30.0 * w as f64) / 25.0).powi(2)).exp()
+            });
+            for pooling in [Pooling::Median, Pooling::Mean, Pooling::Max] {
+                // Both paths round differently (Stockham vs rustfft DFTs); each carries
+                // round-off at the scale of the largest signal feeding an order, so the bar is
+                // the golden 1e-12 of the largest coefficient of this and earlier orders.
+                let a = lanes.transform(x.view(), pooling).expect("lanes");
+                let e = items.transform(x.view(), pooling).expect("items");
+                let mut max = 0.0f64;
+                for (order, (a, e)) in a.iter().zip(&e).enumerate() {
+                    assert_eq!(a.shape(), e.shape());
+                    max = e.iter().fold(max, |m, v| m.max(v.abs()));
+                    for (u, v) in a.iter().zip(e) {
+                        assert!(
+                            (u - v).abs() <= 1e-12 * max,
+                            "n {n}, {pooling:?}, order {order}: {u} vs {v} (max {max})"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

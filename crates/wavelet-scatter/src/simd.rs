@@ -23,3 +23,37 @@ pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
 fn avx2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
+
+/// Call `f`, compiled with AVX-512F + FMA (else AVX2 + FMA) when the CPU supports it. For
+/// loops over [`crate::lanes::Lanes`], whose eight f64 lanes fill one AVX-512 register. Fused
+/// multiply-adds written as `mul_add` are single instructions in both frames (and a correctly
+/// rounded library call otherwise), so results stay bit-identical across machines.
+#[inline(always)]
+pub(crate) fn widest<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
+            return unsafe { avx512_fma(f) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+            return unsafe { avx2_fma(f) };
+        }
+    }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+fn avx512_fma<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn avx2_fma<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
