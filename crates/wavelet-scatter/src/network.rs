@@ -11,7 +11,7 @@ use crate::band::Band;
 use crate::float::Sample;
 use crate::gabor::{GaborBank, LayerSpec};
 use crate::lanes::LANES;
-use crate::lanes_net::LanesPlan;
+use crate::lanes_net::{BandSpec, LanesPlan};
 use crate::pooling::Pooling;
 use crate::select::Selector;
 use crate::{Result, ScatterError};
@@ -121,7 +121,7 @@ impl NetworkBuilder {
             .collect();
         let inverse = planner.plan_fft_inverse(n);
         let rfft = RealFft::<T>::new(n)?;
-        let lanes = lanes_plan(n, &plans);
+        let lanes = lanes_plan::<T>(n, &banks, scale);
         Ok(ScatteringNetwork {
             bins: n,
             sampling_rate: self.sampling_rate,
@@ -136,12 +136,24 @@ impl NetworkBuilder {
     }
 }
 
-/// The lanes plan when the samples are `f64` (every band table is then `f64`).
-fn lanes_plan<T: Sample>(n: usize, plans: &[LayerPlan<T>]) -> Option<LanesPlan> {
-    let layers = plans
+/// The lanes plan when the samples are `f64`: the same bands with DFT sizes chosen for the
+/// lanes transforms.
+fn lanes_plan<T: Sample>(n: usize, banks: &[GaborBank], scale: f64) -> Option<LanesPlan> {
+    T::as_complex64(&[])?;
+    let mut planner = FftPlanner::<f64>::new();
+    let bands: Vec<Vec<Band<f64>>> = banks
         .iter()
-        .map(|p| p.bands.iter().map(|b| Some((b.geometry(), T::as_complex64(b.table())?))).collect::<Option<Vec<_>>>())
-        .collect::<Option<Vec<_>>>()?;
+        .map(|b| {
+            b.spectra()
+                .rows()
+                .into_iter()
+                .enumerate()
+                .map(|(k, row)| Band::new_lanes(&row.to_vec(), scale, b.band_mask(k, SPECTRUM_FLOOR), &mut planner))
+                .collect()
+        })
+        .collect();
+    let layers: Vec<Vec<BandSpec<'_>>> =
+        bands.iter().map(|l| l.iter().map(|b| (b.geometry(), b.table())).collect()).collect();
     Some(LanesPlan::new(n, &layers))
 }
 
