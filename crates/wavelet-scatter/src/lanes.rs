@@ -140,37 +140,81 @@ impl LanesFft {
 
     /// Transform of the band products `z[j] = spec[j]·table[j]` for `j < table.len()` and
     /// zeros up to `len` (the twiddled filter row times the spectrum, folded into the first
-    /// pass on AVX-512). The result ends in `a` (returns `false`) or `b` (`true`).
-    pub(crate) fn process_band(&self, spec: &[Lanes], table: &[[f64; 2]], a: &mut [Lanes], b: &mut [Lanes]) -> bool {
-        let k = table.len();
+    /// pass on AVX-512). The result ends in `a` (returns `false`) or `b` (`true`); with
+    /// `squares`, its squared moduli are written there instead (the last pass stores them
+    /// directly on AVX-512).
+    pub(crate) fn process_band(
+        &self,
+        spec: &[Lanes],
+        table: &[[f64; 2]],
+        a: &mut [Lanes],
+        b: &mut [Lanes],
+        squares: Option<&mut [[f64; LANES]]>,
+    ) -> bool {
         #[cfg(target_arch = "x86_64")]
-        if let Some(first) = self.passes.first()
-            && std::arch::is_x86_feature_detected!("avx512f")
+        if std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("fma")
+            && self.passes.iter().all(|p| (2..=5).contains(&p.p))
         {
             #[allow(unsafe_code)]
             // SAFETY: AVX-512F and FMA are available (checked just above).
-            unsafe {
-                match first.p {
-                    2 => avx512::run_first::<2>(first, &spec[..k], table, &mut a[..self.len]),
-                    3 => avx512::run_first::<3>(first, &spec[..k], table, &mut a[..self.len]),
-                    4 => avx512::run_first::<4>(first, &spec[..k], table, &mut a[..self.len]),
-                    5 => avx512::run_first::<5>(first, &spec[..k], table, &mut a[..self.len]),
-                    _ => return self.band_portable(spec, table, a, b),
-                }
-            }
-            let mut in_b = false;
-            for pass in &self.passes[1..] {
-                if in_b {
-                    pass.run(b, a);
-                } else {
-                    pass.run(a, b);
-                }
-                in_b = !in_b;
-            }
-            return in_b;
+            return unsafe { self.band_avx512(spec, table, a, b, squares) };
         }
-        self.band_portable(spec, table, a, b)
+        let in_b = self.band_portable(spec, table, a, b);
+        if let Some(dst) = squares {
+            squares_portable(if in_b { &b[..self.len] } else { &a[..self.len] }, dst);
+        }
+        in_b
+    }
+
+    /// # Safety
+    /// The CPU supports AVX-512F and FMA; every radix is 2, 3, 4 or 5.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    #[target_feature(enable = "avx512f,fma")]
+    unsafe fn band_avx512(
+        &self,
+        spec: &[Lanes],
+        table: &[[f64; 2]],
+        a: &mut [Lanes],
+        b: &mut [Lanes],
+        mut squares: Option<&mut [[f64; LANES]]>,
+    ) -> bool {
+        use avx512::{ToLanes, ToSquares, run_first, run_fixed};
+        let k = table.len();
+        let (a, b) = (&mut a[..self.len], &mut b[..self.len]);
+        let last = self.passes.len() - 1;
+        macro_rules! radix {
+            ($p:expr, $f:ident ($($arg:expr),*)) => {
+                match $p {
+                    2 => $f::<2, _>($($arg),*),
+                    3 => $f::<3, _>($($arg),*),
+                    4 => $f::<4, _>($($arg),*),
+                    _ => $f::<5, _>($($arg),*),
+                }
+            };
+        }
+        let first = &self.passes[0];
+        // SAFETY (all calls): AVX-512F and FMA (caller); buffer lengths are checked inside.
+        unsafe {
+            match squares.as_deref_mut() {
+                Some(dst) if last == 0 => radix!(first.p, run_first(first, &spec[..k], table, ToSquares(dst))),
+                _ => radix!(first.p, run_first(first, &spec[..k], table, ToLanes(a))),
+            }
+        }
+        let mut in_b = false;
+        for (i, pass) in self.passes.iter().enumerate().skip(1) {
+            let (x, y): (&[Lanes], &mut [Lanes]) = if in_b { (b, a) } else { (a, b) };
+            // SAFETY: as above.
+            unsafe {
+                match squares.as_deref_mut() {
+                    Some(dst) if i == last => radix!(pass.p, run_fixed(pass, x, ToSquares(dst))),
+                    _ => radix!(pass.p, run_fixed(pass, x, ToLanes(y))),
+                }
+            }
+            in_b = !in_b;
+        }
+        in_b
     }
 
     fn band_portable(&self, spec: &[Lanes], table: &[[f64; 2]], a: &mut [Lanes], b: &mut [Lanes]) -> bool {
@@ -213,10 +257,10 @@ impl Pass {
             // the transform length m·s·p.
             unsafe {
                 match self.p {
-                    2 => return avx512::run_fixed::<2>(self, x, y),
-                    3 => return avx512::run_fixed::<3>(self, x, y),
-                    4 => return avx512::run_fixed::<4>(self, x, y),
-                    5 => return avx512::run_fixed::<5>(self, x, y),
+                    2 => return avx512::run_fixed::<2, _>(self, x, avx512::ToLanes(y)),
+                    3 => return avx512::run_fixed::<3, _>(self, x, avx512::ToLanes(y)),
+                    4 => return avx512::run_fixed::<4, _>(self, x, avx512::ToLanes(y)),
+                    5 => return avx512::run_fixed::<5, _>(self, x, avx512::ToLanes(y)),
                     _ => {}
                 }
             }
@@ -438,7 +482,7 @@ mod avx512 {
     use std::arch::x86_64::*;
 
     #[derive(Clone, Copy)]
-    struct C {
+    pub(super) struct C {
         re: __m512d,
         im: __m512d,
     }
@@ -560,17 +604,61 @@ mod avx512 {
         }
     }
 
+    /// Where a pass writes its outputs.
+    pub(super) trait Sink {
+        /// Outputs are squared moduli: the pass's unit-modulus output twiddles are skipped
+        /// (they do not change a modulus).
+        const SQUARES: bool;
+        fn len(&self) -> usize;
+        /// # Safety
+        /// `i < self.len()`; the CPU supports AVX-512F.
+        unsafe fn put(&mut self, i: usize, c: C);
+    }
+
+    /// Complex outputs.
+    pub(super) struct ToLanes<'a>(pub(super) &'a mut [Lanes]);
+
+    impl Sink for ToLanes<'_> {
+        const SQUARES: bool = false;
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        #[inline(always)]
+        unsafe fn put(&mut self, i: usize, c: C) {
+            // SAFETY: i < len (caller).
+            unsafe { st(self.0.as_mut_ptr().add(i), c) }
+        }
+    }
+
+    /// Squared moduli `re·re + im·im` (no fused multiply-add).
+    pub(super) struct ToSquares<'a>(pub(super) &'a mut [[f64; 8]]);
+
+    impl Sink for ToSquares<'_> {
+        const SQUARES: bool = true;
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        #[inline(always)]
+        unsafe fn put(&mut self, i: usize, c: C) {
+            // SAFETY: i < len (caller); AVX-512F (caller).
+            unsafe {
+                let v = _mm512_add_pd(_mm512_mul_pd(c.re, c.re), _mm512_mul_pd(c.im, c.im));
+                _mm512_storeu_pd(self.0.as_mut_ptr().add(i) as *mut f64, v);
+            }
+        }
+    }
+
     /// The first pass (stride 1) of a band transform: input element `i` is
     /// `spec[i]·table[i]` for `i < table.len()`, zero beyond.
     ///
     /// # Safety
     /// The CPU supports AVX-512F and FMA; `spec` holds `table.len()` elements, `y` holds `m·P`.
     #[target_feature(enable = "avx512f,fma")]
-    pub(super) unsafe fn run_first<const P: usize>(pass: &Pass, spec: &[Lanes], table: &[[f64; 2]], y: &mut [Lanes]) {
+    pub(super) unsafe fn run_first<const P: usize, S: Sink>(pass: &Pass, spec: &[Lanes], table: &[[f64; 2]], mut y: S) {
         let m = pass.m;
         let len = table.len();
         assert!(pass.s == 1 && spec.len() >= len && y.len() >= m * P && pass.tw.len() >= m * (P - 1));
-        let (sp, yp, twp) = (spec.as_ptr(), y.as_mut_ptr(), pass.tw.as_ptr());
+        let (sp, twp) = (spec.as_ptr(), pass.tw.as_ptr());
         let zero = C { re: _mm512_setzero_pd(), im: _mm512_setzero_pd() };
         for k in 0..m {
             // SAFETY: inputs are read only below `len`; outputs below m·P (asserted sizes).
@@ -582,14 +670,14 @@ mod avx512 {
                 let mut b = a;
                 dft::<P>(&a, &mut b);
                 let base = P * k;
-                st(yp.add(base), b[0]);
-                if k == 0 {
+                y.put(base, b[0]);
+                if k == 0 || S::SQUARES {
                     for (t, v) in b.iter().enumerate().skip(1) {
-                        st(yp.add(base + t), *v);
+                        y.put(base + t, *v);
                     }
                 } else {
                     for (t, v) in b.iter().enumerate().skip(1) {
-                        st(yp.add(base + t), twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
+                        y.put(base + t, twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
                     }
                 }
             }
@@ -644,15 +732,30 @@ mod avx512 {
         super::scatter_squares_portable(&y[body..], &mut dst[body..], stride);
     }
 
+    /// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`, no fused multiply-add).
+    ///
+    /// # Safety
+    /// The CPU supports AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn squares(y: &[Lanes], dst: &mut [[f64; 8]]) {
+        for (d, v) in dst.iter_mut().zip(y) {
+            // SAFETY: `v` is one aligned `Lanes`, `d` eight f64.
+            unsafe {
+                let c = ld(v);
+                _mm512_storeu_pd(d.as_mut_ptr(), _mm512_add_pd(_mm512_mul_pd(c.re, c.re), _mm512_mul_pd(c.im, c.im)));
+            }
+        }
+    }
+
     /// [`Pass::run_fixed`] for radix `P` ∈ {2, 3, 4, 5}.
     ///
     /// # Safety
     /// The CPU supports AVX-512F and FMA; `x` and `y` hold `m·s·P` elements.
     #[target_feature(enable = "avx512f,fma")]
-    pub(super) unsafe fn run_fixed<const P: usize>(pass: &Pass, x: &[Lanes], y: &mut [Lanes]) {
+    pub(super) unsafe fn run_fixed<const P: usize, S: Sink>(pass: &Pass, x: &[Lanes], mut y: S) {
         let (m, s) = (pass.m, pass.s);
         assert!(x.len() >= m * s * P && y.len() >= m * s * P && pass.tw.len() >= m * (P - 1));
-        let (xp, yp, twp) = (x.as_ptr(), y.as_mut_ptr(), pass.tw.as_ptr());
+        let (xp, twp) = (x.as_ptr(), pass.tw.as_ptr());
         for k in 0..m {
             for q in 0..s {
                 // SAFETY: q + s(k + j·m) < s·m·P and q + s(P·k + t) < s·m·P (asserted sizes).
@@ -661,14 +764,14 @@ mod avx512 {
                     let mut b = a;
                     dft::<P>(&a, &mut b);
                     let base = q + s * P * k;
-                    st(yp.add(base), b[0]);
-                    if k == 0 {
+                    y.put(base, b[0]);
+                    if k == 0 || S::SQUARES {
                         for (t, v) in b.iter().enumerate().skip(1) {
-                            st(yp.add(base + s * t), *v);
+                            y.put(base + s * t, *v);
                         }
                     } else {
                         for (t, v) in b.iter().enumerate().skip(1) {
-                            st(yp.add(base + s * t), twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
+                            y.put(base + s * t, twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
                         }
                     }
                 }
@@ -696,6 +799,28 @@ fn scatter_squares_portable(y: &[Lanes], dst: &mut [f64], stride: usize) {
     for (q, v) in y.iter().enumerate() {
         for l in 0..LANES {
             dst[l * stride + q] = v.re[l] * v.re[l] + v.im[l] * v.im[l];
+        }
+    }
+}
+
+/// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`).
+pub(crate) fn squares(y: &[Lanes], dst: &mut [[f64; LANES]]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        #[allow(unsafe_code)]
+        // SAFETY: AVX-512F is available (checked just above).
+        unsafe {
+            avx512::squares(y, dst)
+        };
+        return;
+    }
+    squares_portable(y, dst);
+}
+
+fn squares_portable(y: &[Lanes], dst: &mut [[f64; LANES]]) {
+    for (d, v) in dst.iter_mut().zip(y) {
+        for l in 0..LANES {
+            d[l] = v.re[l] * v.re[l] + v.im[l] * v.im[l];
         }
     }
 }

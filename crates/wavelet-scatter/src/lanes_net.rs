@@ -18,6 +18,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::lanes::{LANES, Lanes, LanesFft};
+use crate::lanes_median::LanesMedian;
 use crate::pooling::Pooling;
 use crate::select::Selector;
 use num_complex::Complex64;
@@ -65,6 +66,9 @@ pub(crate) struct LanesWork {
     b: Vec<Lanes>,
     /// Lane l's squared moduli (band order) at `[l·N, (l+1)·N)`.
     lanes_sq: Vec<f64>,
+    /// The same squared moduli in lanes layout (for the lane-parallel median).
+    sqv: Vec<Reals>,
+    median: LanesMedian,
     select: Selector<f64>,
     /// Input of the group (real samples).
     pub(crate) x: Vec<Reals>,
@@ -121,6 +125,8 @@ impl LanesPlan {
             a: vec![Lanes::ZERO; big],
             b: vec![Lanes::ZERO; big],
             lanes_sq: vec![0.0; LANES * n],
+            sqv: vec![[0.0; LANES]; n],
+            median: LanesMedian::default(),
             select: Selector::new(),
             x: vec![[0.0; LANES]; n],
         }
@@ -135,10 +141,11 @@ impl LanesPlan {
         pooling: Pooling,
         out: &mut dyn FnMut(usize, usize, usize, f64),
     ) {
-        let LanesWork { specs, mods, a, b, lanes_sq, select, x } = ws;
+        let LanesWork { specs, mods, a, b, lanes_sq, sqv, median, select, x } = ws;
         let reach = self.layers[0].reach;
         self.spectrum(x, a, b, &mut specs[0], reach);
-        let mut ctx = Ctx { a, b, lanes_sq, select, active, pooling, out };
+        let lanes_median = pooling == Pooling::Median && crate::lanes_median::available();
+        let mut ctx = Ctx { a, b, lanes_sq, sqv, median, lanes_median, select, active, pooling, out };
         self.layer(0, 0, specs, mods, &mut ctx);
     }
 
@@ -217,10 +224,18 @@ impl LanesPlan {
         for (k, band) in layer.bands.iter().enumerate() {
             let path = parent * nf + k;
             self.band(band, spec, if last { None } else { Some(&mut u[..]) }, ctx);
-            for l in 0..ctx.active {
-                let mut v = [0.0];
-                ctx.pooling.apply_squares(&ctx.lanes_sq[l * self.n..(l + 1) * self.n], ctx.select, &mut v);
-                (ctx.out)(l, depth, path, v[0]);
+            if ctx.lanes_median {
+                let pairs = ctx.median.middle_pairs(ctx.sqv, ctx.active, ctx.select);
+                for (l, (lower, upper)) in pairs.into_iter().enumerate().take(ctx.active) {
+                    let v = if self.n % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / 2.0 };
+                    (ctx.out)(l, depth, path, v);
+                }
+            } else {
+                for l in 0..ctx.active {
+                    let mut v = [0.0];
+                    ctx.pooling.apply_squares(&ctx.lanes_sq[l * self.n..(l + 1) * self.n], ctx.select, &mut v);
+                    (ctx.out)(l, depth, path, v[0]);
+                }
             }
             if !last && let Some(next) = deeper_specs.first_mut() {
                 self.spectrum(u, ctx.a, ctx.b, next, self.layers[depth + 1].reach);
@@ -237,10 +252,21 @@ impl LanesPlan {
         let (start, len, sub, count) = (band.start, band.len, band.sub, band.count);
         for r in 0..count {
             let row = &band.table[r * len..(r + 1) * len];
-            let in_b = band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub]);
+            let sqv = &mut ctx.sqv[r * sub..(r + 1) * sub];
+            if ctx.lanes_median && u.is_none() {
+                // Last layer: only the squared moduli are needed, stored by the last pass.
+                band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], Some(sqv));
+                continue;
+            }
+            let in_b =
+                band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], None);
             let y: &[Lanes] = if in_b { &ctx.b[..sub] } else { &ctx.a[..sub] };
-            crate::lanes::scatter_squares(y, &mut ctx.lanes_sq[r * sub..], n);
             let u = u.as_deref_mut();
+            if ctx.lanes_median {
+                crate::lanes::squares(y, sqv);
+            } else {
+                crate::lanes::scatter_squares(y, &mut ctx.lanes_sq[r * sub..], n);
+            }
             crate::simd::widest(
                 #[inline(always)]
                 || {
@@ -264,6 +290,10 @@ struct Ctx<'a> {
     a: &'a mut Vec<Lanes>,
     b: &'a mut Vec<Lanes>,
     lanes_sq: &'a mut Vec<f64>,
+    sqv: &'a mut Vec<Reals>,
+    median: &'a mut LanesMedian,
+    /// Median pooling through [`LanesMedian`] (else per lane from `lanes_sq`).
+    lanes_median: bool,
     select: &'a mut Selector<f64>,
     active: usize,
     pooling: Pooling,

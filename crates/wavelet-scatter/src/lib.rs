@@ -78,6 +78,7 @@ pub mod features;
 pub mod float;
 pub mod gabor;
 mod lanes;
+mod lanes_median;
 mod lanes_net;
 pub mod network;
 pub mod pooling;

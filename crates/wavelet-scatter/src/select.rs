@@ -19,13 +19,13 @@ use crate::simd::wide;
 use std::cmp::Ordering;
 
 /// Buckets (8-bit keys).
-const BUCKETS: usize = 256;
+pub(crate) const BUCKETS: usize = 256;
 /// `bits >> SHIFT` of an f32 keeps the sign, the 8 exponent bits and 4 mantissa bits:
 /// 16 buckets per octave. (Rounding to f32 is monotone, so keys stay ordered like the values;
 /// the narrow integer lanes keep the key computation in plain SSE2 vectors.)
 const SHIFT: u32 = 19;
 /// Below this many values a plain quickselect of a copy is cheaper than two passes.
-const SMALL: usize = 64;
+pub(crate) const SMALL: usize = 64;
 /// Keys per block tested at once by the collecting pass.
 const BLOCK: usize = 16;
 

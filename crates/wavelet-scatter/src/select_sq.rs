@@ -136,10 +136,14 @@ impl SqSource for [f64] {
 impl KeyMap {
     /// Map adapted to a pilot of 15 values spread over `y` (n ≥ 30).
     pub(crate) fn from_pilot<S: SqSource + ?Sized>(y: &S) -> Self {
-        let n = y.len();
+        Self::from_fn(y.len(), |i| y.sq_at(i))
+    }
+
+    /// Map adapted to a pilot of 15 of the `n` squared moduli `sq_at(i)`.
+    pub(crate) fn from_fn(n: usize, sq_at: impl Fn(usize) -> f64) -> Self {
         let mut bits = [0u32; 15];
         for (j, b) in bits.iter_mut().enumerate() {
-            *b = (y.sq_at(pilot_index(j, n)) as f32).to_bits();
+            *b = (sq_at(pilot_index(j, n)) as f32).to_bits();
         }
         bits.sort_unstable();
         let (q1, q3) = (bits[3], bits[11]);
@@ -150,8 +154,18 @@ impl KeyMap {
         Self { shift, lo: (bits[7] >> shift) as i32 - BUCKETS / 2 }
     }
 
+    /// Right shift of the f32 bits.
+    pub(crate) fn shift(&self) -> u32 {
+        self.shift
+    }
+
+    /// Offset subtracted after the shift.
+    pub(crate) fn lo(&self) -> i32 {
+        self.lo
+    }
+
     #[inline(always)]
-    fn key(&self, x: f64) -> u8 {
+    pub(crate) fn key(&self, x: f64) -> u8 {
         (((x as f32).to_bits() >> self.shift) as i32 - self.lo).clamp(0, BUCKETS - 1) as u8
     }
 }
