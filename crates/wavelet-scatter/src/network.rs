@@ -592,6 +592,49 @@ mod tests {
     use super::*;
     use ndarray::Array3;
 
+    fn assert_paths_agree(lanes: &ScatteringNetwork<f64>, items: &ScatteringNetwork<f64>, x: &Array3<f64>) {
+        for pooling in [Pooling::Median, Pooling::Mean, Pooling::Max] {
+            // Both paths round differently (Stockham vs rustfft DFTs); each carries round-off
+            // at the scale of the largest signal feeding an order, so the bar is the golden
+            // 1e-12 of the largest coefficient of this and earlier orders.
+            let a = lanes.transform(x.view(), pooling).expect("lanes");
+            let e = items.transform(x.view(), pooling).expect("items");
+            let mut max = 0.0f64;
+            for (order, (a, e)) in a.iter().zip(&e).enumerate() {
+                assert_eq!(a.shape(), e.shape());
+                max = e.iter().fold(max, |m, v| m.max(v.abs()));
+                for (u, v) in a.iter().zip(e) {
+                    assert!((u - v).abs() <= 1e-12 * max, "{pooling:?}, order {order}: {u} vs {v} (max {max})");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+        /// Random window lengths (even and odd), depths, filter counts and batch shapes.
+        #[test]
+        fn lanes_equal_items_random(
+            n in 40usize..400,
+            layers in proptest::collection::vec((1usize..3, 1usize..3, 0.8f64..3.0), 1..4),
+            nw in 1usize..11,
+            nc in 1usize..4,
+            seed in 0u64..1000,
+        ) {
+            let mut b = ScatteringNetwork::builder(n, 20.0).allow_truncation(true);
+            for (j, q, quality) in layers {
+                b = b.layer(LayerSpec::new(j, q, quality));
+            }
+            let lanes = b.build::<f64>().expect("network");
+            let items = b.build::<f64>().expect("network").without_lanes();
+            let x = Array3::from_shape_fn((nw, nc, n), |(w, c, i)| {
+                let h = (seed + (w * 131 + c * 17 + i) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                (h >> 11) as f64 / (1u64 << 53) as f64 - 0.5 + (i as f64 * 0.2).sin()
+            });
+            assert_paths_agree(&lanes, &items, &x);
+        }
+    }
+
     /// The lanes path (eight items per group) equals the item-by-item path: odd filter counts,
     /// three layers, several channels, a partial last group, every order-free pooling.
     #[test]
@@ -615,24 +658,7 @@ mod tests {
                     + 0.2 * (t * 1.7).cos()
                     + 3.0 * (-((t - 200.0 - 30.0 * w as f64) / 25.0).powi(2)).exp()
             });
-            for pooling in [Pooling::Median, Pooling::Mean, Pooling::Max] {
-                // Both paths round differently (Stockham vs rustfft DFTs); each carries
-                // round-off at the scale of the largest signal feeding an order, so the bar is
-                // the golden 1e-12 of the largest coefficient of this and earlier orders.
-                let a = lanes.transform(x.view(), pooling).expect("lanes");
-                let e = items.transform(x.view(), pooling).expect("items");
-                let mut max = 0.0f64;
-                for (order, (a, e)) in a.iter().zip(&e).enumerate() {
-                    assert_eq!(a.shape(), e.shape());
-                    max = e.iter().fold(max, |m, v| m.max(v.abs()));
-                    for (u, v) in a.iter().zip(e) {
-                        assert!(
-                            (u - v).abs() <= 1e-12 * max,
-                            "n {n}, {pooling:?}, order {order}: {u} vs {v} (max {max})"
-                        );
-                    }
-                }
-            }
+            assert_paths_agree(&lanes, &items, &x);
         }
     }
 }
