@@ -1,7 +1,8 @@
 //! The sample types the transforms run in: `f64` (default, golden-exact) and `f32` (half the
 //! memory, about twice the FFT speed on rustfft's plans, ≈ 1e-6 relative agreement). On CPUs
-//! with AVX-512, an `f64` [`crate::ScatteringNetwork`] with whole-window pooling runs eight
-//! items per vector (see `lanes_net`) and is faster than its `f32` twin.
+//! with AVX-512, an `f64` [`crate::ScatteringNetwork`] with whole-window pooling and no taper
+//! (window length with prime factors 2, 3, 5) runs eight items per vector (see `lanes_net`)
+//! and is faster than its `f32` twin.
 
 use num_complex::Complex;
 use rustfft::FftNum;

@@ -1,7 +1,8 @@
 //! Inverse DFTs of one size over eight independent signals at once ("lanes"): every element
 //! holds the real and imaginary parts of the same bin of eight signals, so each butterfly is
-//! plain lane-wise arithmetic that the compiler maps onto whole vector registers (one AVX-512
-//! register, two AVX2 registers or four SSE2 registers per part) with no shuffles.
+//! plain lane-wise arithmetic on whole vector registers (one AVX-512 register per part) with no
+//! shuffles. The compiler does not vectorise the portable lane loops cleanly, so the AVX-512
+//! kernels are written with intrinsics (module `kern`); the portable code runs elsewhere.
 //!
 //! Why: the last layer of a scattering network applies the same band filter to many parent
 //! paths, and its per-path inverse DFTs (sizes such as 1500 = 4·3·5³) are the network's main
@@ -10,8 +11,9 @@
 //!
 //! The algorithm is the self-sorting Stockham mixed-radix transform (radices 4, 2, 3, 5 and, for
 //! other prime factors, a direct DFT), with twiddles computed in f64 from exactly reduced
-//! angles. Every build executes the same IEEE operations lane by lane (no fused multiply-add),
-//! so results are bit-identical whichever instruction set runs them.
+//! angles. The portable and AVX-512 code execute the same IEEE operations lane by lane, fused
+//! multiply-adds included (`mul_add`, a correctly rounded operation everywhere), so results are
+//! bit-identical whichever runs them (unit-tested).
 
 // Lane loops index several arrays with the same lane number.
 #![allow(clippy::needless_range_loop)]
@@ -132,17 +134,33 @@ impl LanesFft {
     /// Transform `a` (length `len`) using `b` (same length) as the ping-pong buffer. Returns
     /// `true` when the result ended in `b`, `false` when in `a`.
     pub(crate) fn process(&self, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
+        self.process_with(Backend::detect(), a, b)
+    }
+
+    fn process_with(&self, backend: Backend, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
         crate::simd::widest(
             #[inline(always)]
-            || self.process_inline(a, b),
+            || {
+                let (a, b) = (&mut a[..self.len], &mut b[..self.len]);
+                let mut in_b = false;
+                for pass in &self.passes {
+                    if in_b {
+                        pass.run(backend, b, a);
+                    } else {
+                        pass.run(backend, a, b);
+                    }
+                    in_b = !in_b;
+                }
+                in_b
+            },
         )
     }
 
     /// Transform of the band products `z[j] = spec[j]·table[j]` for `j < table.len()` and
     /// zeros up to `len` (the twiddled filter row times the spectrum, folded into the first
-    /// pass on AVX-512). The result ends in `a` (returns `false`) or `b` (`true`); with
-    /// `squares`, its squared moduli are written there instead (the last pass stores them
-    /// directly on AVX-512).
+    /// pass on AVX-512). The result ends in `a` (returns `false`) or `b` (`true`). With
+    /// `squares`, its squared moduli go there instead (stored by the last pass on AVX-512) and
+    /// the returned flag means nothing.
     pub(crate) fn process_band(
         &self,
         spec: &[Lanes],
@@ -151,73 +169,25 @@ impl LanesFft {
         b: &mut [Lanes],
         squares: Option<&mut [[f64; LANES]]>,
     ) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-            && self.passes.iter().all(|p| (2..=5).contains(&p.p))
-        {
-            #[allow(unsafe_code)]
-            // SAFETY: AVX-512F and FMA are available (checked just above).
-            return unsafe { self.band_avx512(spec, table, a, b, squares) };
-        }
-        let in_b = self.band_portable(spec, table, a, b);
-        if let Some(dst) = squares {
-            squares_portable(if in_b { &b[..self.len] } else { &a[..self.len] }, dst);
-        }
-        in_b
+        self.process_band_with(Backend::detect(), spec, table, a, b, squares)
     }
 
-    /// # Safety
-    /// The CPU supports AVX-512F and FMA; every radix is 2, 3, 4 or 5.
-    #[cfg(target_arch = "x86_64")]
-    #[allow(unsafe_code)]
-    #[target_feature(enable = "avx512f,fma")]
-    unsafe fn band_avx512(
+    fn process_band_with(
         &self,
+        backend: Backend,
         spec: &[Lanes],
         table: &[[f64; 2]],
         a: &mut [Lanes],
         b: &mut [Lanes],
-        mut squares: Option<&mut [[f64; LANES]]>,
+        squares: Option<&mut [[f64; LANES]]>,
     ) -> bool {
-        use avx512::{ToLanes, ToSquares, run_first, run_fixed};
-        let k = table.len();
-        let (a, b) = (&mut a[..self.len], &mut b[..self.len]);
-        let last = self.passes.len() - 1;
-        macro_rules! radix {
-            ($p:expr, $f:ident ($($arg:expr),*)) => {
-                match $p {
-                    2 => $f::<2, _>($($arg),*),
-                    3 => $f::<3, _>($($arg),*),
-                    4 => $f::<4, _>($($arg),*),
-                    _ => $f::<5, _>($($arg),*),
-                }
-            };
+        #[cfg(target_arch = "x86_64")]
+        if backend == Backend::Avx512 && !self.passes.is_empty() && self.passes.iter().all(|p| (2..=5).contains(&p.p)) {
+            #[allow(unsafe_code)]
+            // SAFETY: AVX-512F and FMA are available (`Backend::Avx512` is only detected so);
+            // radices checked.
+            return unsafe { kern::band_avx512(self, spec, table, a, b, squares) };
         }
-        let first = &self.passes[0];
-        // SAFETY (all calls): AVX-512F and FMA (caller); buffer lengths are checked inside.
-        unsafe {
-            match squares.as_deref_mut() {
-                Some(dst) if last == 0 => radix!(first.p, run_first(first, &spec[..k], table, ToSquares(dst))),
-                _ => radix!(first.p, run_first(first, &spec[..k], table, ToLanes(a))),
-            }
-        }
-        let mut in_b = false;
-        for (i, pass) in self.passes.iter().enumerate().skip(1) {
-            let (x, y): (&[Lanes], &mut [Lanes]) = if in_b { (b, a) } else { (a, b) };
-            // SAFETY: as above.
-            unsafe {
-                match squares.as_deref_mut() {
-                    Some(dst) if i == last => radix!(pass.p, run_fixed(pass, x, ToSquares(dst))),
-                    _ => radix!(pass.p, run_fixed(pass, x, ToLanes(y))),
-                }
-            }
-            in_b = !in_b;
-        }
-        in_b
-    }
-
-    fn band_portable(&self, spec: &[Lanes], table: &[[f64; 2]], a: &mut [Lanes], b: &mut [Lanes]) -> bool {
         let k = table.len();
         crate::simd::widest(
             #[inline(always)]
@@ -228,20 +198,9 @@ impl LanesFft {
                 a[k..self.len].fill(Lanes::ZERO);
             },
         );
-        self.process(a, b)
-    }
-
-    #[inline(always)]
-    fn process_inline(&self, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
-        let (a, b) = (&mut a[..self.len], &mut b[..self.len]);
-        let mut in_b = false;
-        for pass in &self.passes {
-            if in_b {
-                pass.run(b, a);
-            } else {
-                pass.run(a, b);
-            }
-            in_b = !in_b;
+        let in_b = self.process_with(Backend::Portable, a, b);
+        if let Some(dst) = squares {
+            squares_portable(if in_b { &b[..self.len] } else { &a[..self.len] }, dst);
         }
         in_b
     }
@@ -249,21 +208,13 @@ impl LanesFft {
 
 impl Pass {
     #[inline(always)]
-    fn run(&self, x: &[Lanes], y: &mut [Lanes]) {
+    fn run(&self, backend: Backend, x: &[Lanes], y: &mut [Lanes]) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+        if backend == Backend::Avx512 && (2..=5).contains(&self.p) {
             #[allow(unsafe_code)]
-            // SAFETY: AVX-512F and FMA are available (checked just above); the buffers hold
-            // the transform length m·s·p.
-            unsafe {
-                match self.p {
-                    2 => return avx512::run_fixed::<2, _>(self, x, avx512::ToLanes(y)),
-                    3 => return avx512::run_fixed::<3, _>(self, x, avx512::ToLanes(y)),
-                    4 => return avx512::run_fixed::<4, _>(self, x, avx512::ToLanes(y)),
-                    5 => return avx512::run_fixed::<5, _>(self, x, avx512::ToLanes(y)),
-                    _ => {}
-                }
-            }
+            // SAFETY: AVX-512F and FMA are available (`Backend::Avx512` is only detected so);
+            // radix checked.
+            return unsafe { kern::pass_avx512(self, x, y) };
         }
         match self.p {
             2 => self.run_fixed::<2>(x, y),
@@ -402,6 +353,50 @@ mod tests {
         Complex64::new((x * 0.37).sin() + 0.1 * lane as f64, (x * 0.11).cos())
     }
 
+    fn lanes_signal(len: usize, salt: usize) -> Vec<Lanes> {
+        (0..len)
+            .map(|i| {
+                let mut v = Lanes::ZERO;
+                for l in 0..LANES {
+                    let z = signal(len, l + salt, i);
+                    v.re[l] = z.re;
+                    v.im[l] = z.im;
+                }
+                v
+            })
+            .collect()
+    }
+
+    /// The CPU's kernels (AVX-512 where available) give bit for bit the portable results:
+    /// plain transforms, band transforms with zero padding, squared moduli.
+    #[test]
+    fn backends_agree_bit_for_bit() {
+        let fast = Backend::detect();
+        for len in [2usize, 3, 4, 5, 12, 60, 120, 200, 375, 1500, 3000] {
+            let fft = LanesFft::new(len);
+            let x = lanes_signal(len, 0);
+            let (mut a1, mut b1) = (x.clone(), vec![Lanes::ZERO; len]);
+            let (mut a2, mut b2) = (x.clone(), vec![Lanes::ZERO; len]);
+            let r1 = fft.process_with(Backend::Portable, &mut a1, &mut b1);
+            let r2 = fft.process_with(fast, &mut a2, &mut b2);
+            assert_eq!(r1, r2);
+            assert_eq!(if r1 { &b1 } else { &a1 }, if r2 { &b2 } else { &a2 }, "process, len {len}");
+            for k in [len, len / 2 + 1] {
+                let spec = lanes_signal(k, 3);
+                let table: Vec<[f64; 2]> = (0..k).map(|j| unit(7 * j + 1, 97)).map(|w| [0.5 * w[0], w[1]]).collect();
+                let (mut a1, mut b1) = (vec![Lanes::ZERO; len], vec![Lanes::ZERO; len]);
+                let (mut a2, mut b2) = (vec![Lanes::ZERO; len], vec![Lanes::ZERO; len]);
+                let r1 = fft.process_band_with(Backend::Portable, &spec, &table, &mut a1, &mut b1, None);
+                let r2 = fft.process_band_with(fast, &spec, &table, &mut a2, &mut b2, None);
+                assert_eq!(if r1 { &b1 } else { &a1 }, if r2 { &b2 } else { &a2 }, "band, len {len}, K {k}");
+                let (mut s1, mut s2) = (vec![[0.0; LANES]; len], vec![[0.0; LANES]; len]);
+                fft.process_band_with(Backend::Portable, &spec, &table, &mut a1, &mut b1, Some(&mut s1));
+                fft.process_band_with(fast, &spec, &table, &mut a2, &mut b2, Some(&mut s2));
+                assert_eq!(s1, s2, "squares, len {len}, K {k}");
+            }
+        }
+    }
+
     /// Every lane equals rustfft's inverse transform of that lane's signal.
     #[test]
     fn matches_rustfft() {
@@ -472,87 +467,120 @@ mod timing {
     }
 }
 
-/// AVX-512F + FMA kernels of [`Pass::run_fixed`]: one `__m512d` per eight real (or imaginary)
-/// parts, the same operations in the same order as the portable code (which the compiler
-/// does not vectorise cleanly), hence bit-identical results.
+/// Vector kernels: eight f64 lanes as one AVX-512 register (`W512`), written over the `V8`
+/// trait so that another backend only needs its eight-lane arithmetic. (Two AVX2 registers per
+/// value were tried: radix-5 butterflies then need more than AVX2's 16 registers and ran 2.3×
+/// slower than AVX-512, slower than rustfft item by item.)
+/// The same IEEE operations in the same order as the portable code (which the compiler does
+/// not vectorise cleanly, hence explicit intrinsics), so results are bit-identical.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
-mod avx512 {
-    use super::{Lanes, Pass};
+///
+/// Invariant: the only items reachable from outside are the `unsafe` entry points whose
+/// `# Safety` names the CPU features; every helper using intrinsics is private and inlined into
+/// those `#[target_feature]` frames.
+mod kern {
+    use super::{LANES, Lanes, LanesFft, Pass};
     use std::arch::x86_64::*;
 
+    /// Eight f64 lanes.
+    trait V8: Copy {
+        /// # Safety
+        /// `p` is valid for reading eight f64; the CPU has the backend's features.
+        unsafe fn load(p: *const f64) -> Self;
+        /// # Safety
+        /// `p` is valid for writing eight f64; the CPU has the backend's features.
+        unsafe fn store(self, p: *mut f64);
+        fn splat(x: f64) -> Self;
+        fn zero() -> Self;
+        fn add(self, b: Self) -> Self;
+        fn sub(self, b: Self) -> Self;
+        fn mul(self, b: Self) -> Self;
+        /// `self·b + c`, one rounding.
+        fn fmadd(self, b: Self, c: Self) -> Self;
+        /// `c − self·b`, one rounding.
+        fn fnmadd(self, b: Self, c: Self) -> Self;
+    }
+
+    /// One AVX-512 register.
     #[derive(Clone, Copy)]
-    pub(super) struct C {
-        re: __m512d,
-        im: __m512d,
-    }
+    struct W512(__m512d);
 
-    /// # Safety
-    /// `p` valid for reading one `Lanes` (64-byte aligned by its type).
-    #[inline(always)]
-    unsafe fn ld(p: *const Lanes) -> C {
-        unsafe { C { re: _mm512_load_pd((*p).re.as_ptr()), im: _mm512_load_pd((*p).im.as_ptr()) } }
-    }
-
-    /// # Safety
-    /// `p` valid for writing one `Lanes`.
-    #[inline(always)]
-    unsafe fn st(p: *mut Lanes, c: C) {
-        unsafe {
-            _mm512_store_pd((*p).re.as_mut_ptr(), c.re);
-            _mm512_store_pd((*p).im.as_mut_ptr(), c.im);
+    // The intrinsics below are only reached from `#[target_feature]` frames of the matching
+    // backend (the methods are inlined into them).
+    impl V8 for W512 {
+        #[inline(always)]
+        unsafe fn load(p: *const f64) -> Self {
+            unsafe { W512(_mm512_loadu_pd(p)) }
+        }
+        #[inline(always)]
+        unsafe fn store(self, p: *mut f64) {
+            unsafe { _mm512_storeu_pd(p, self.0) }
+        }
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            unsafe { W512(_mm512_set1_pd(x)) }
+        }
+        #[inline(always)]
+        fn zero() -> Self {
+            unsafe { W512(_mm512_setzero_pd()) }
+        }
+        #[inline(always)]
+        fn add(self, b: Self) -> Self {
+            unsafe { W512(_mm512_add_pd(self.0, b.0)) }
+        }
+        #[inline(always)]
+        fn sub(self, b: Self) -> Self {
+            unsafe { W512(_mm512_sub_pd(self.0, b.0)) }
+        }
+        #[inline(always)]
+        fn mul(self, b: Self) -> Self {
+            unsafe { W512(_mm512_mul_pd(self.0, b.0)) }
+        }
+        #[inline(always)]
+        fn fmadd(self, b: Self, c: Self) -> Self {
+            unsafe { W512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
+        }
+        #[inline(always)]
+        fn fnmadd(self, b: Self, c: Self) -> Self {
+            unsafe { W512(_mm512_fnmadd_pd(self.0, b.0, c.0)) }
         }
     }
 
+    /// One complex bin of eight lanes.
+    #[derive(Clone, Copy)]
+    struct C<V> {
+        re: V,
+        im: V,
+    }
+
+    /// # Safety
+    /// `p` valid for reading one `Lanes`; the CPU has the backend's features.
     #[inline(always)]
-    fn add(a: C, b: C) -> C {
-        unsafe { C { re: _mm512_add_pd(a.re, b.re), im: _mm512_add_pd(a.im, b.im) } }
+    unsafe fn ld<V: V8>(p: *const Lanes) -> C<V> {
+        unsafe { C { re: V::load((*p).re.as_ptr()), im: V::load((*p).im.as_ptr()) } }
     }
 
     #[inline(always)]
-    fn sub(a: C, b: C) -> C {
-        unsafe { C { re: _mm512_sub_pd(a.re, b.re), im: _mm512_sub_pd(a.im, b.im) } }
+    fn add<V: V8>(a: C<V>, b: C<V>) -> C<V> {
+        C { re: a.re.add(b.re), im: a.im.add(b.im) }
+    }
+
+    #[inline(always)]
+    fn sub<V: V8>(a: C<V>, b: C<V>) -> C<V> {
+        C { re: a.re.sub(b.re), im: a.im.sub(b.im) }
     }
 
     /// `a·w`: re = fma(−a.im, w.im, a.re·w.re), im = fma(a.re, w.im, a.im·w.re).
     #[inline(always)]
-    fn twiddle(a: C, w: [f64; 2]) -> C {
-        unsafe {
-            let (wr, wi) = (_mm512_set1_pd(w[0]), _mm512_set1_pd(w[1]));
-            C {
-                re: _mm512_fnmadd_pd(a.im, wi, _mm512_mul_pd(a.re, wr)),
-                im: _mm512_fmadd_pd(a.re, wi, _mm512_mul_pd(a.im, wr)),
-            }
-        }
+    fn twiddle<V: V8>(a: C<V>, w: [f64; 2]) -> C<V> {
+        let (wr, wi) = (V::splat(w[0]), V::splat(w[1]));
+        C { re: a.im.fnmadd(wi, a.re.mul(wr)), im: a.re.fmadd(wi, a.im.mul(wr)) }
     }
 
     #[inline(always)]
-    fn set(v: f64) -> __m512d {
-        unsafe { _mm512_set1_pd(v) }
-    }
-
-    #[inline(always)]
-    fn fma(a: __m512d, b: __m512d, c: __m512d) -> __m512d {
-        unsafe { _mm512_fmadd_pd(a, b, c) }
-    }
-
-    #[inline(always)]
-    fn mul(a: __m512d, b: __m512d) -> __m512d {
-        unsafe { _mm512_mul_pd(a, b) }
-    }
-
-    #[inline(always)]
-    fn addv(a: __m512d, b: __m512d) -> __m512d {
-        unsafe { _mm512_add_pd(a, b) }
-    }
-
-    #[inline(always)]
-    fn subv(a: __m512d, b: __m512d) -> __m512d {
-        unsafe { _mm512_sub_pd(a, b) }
-    }
-
-    #[inline(always)]
-    fn dft<const P: usize>(a: &[C; P], o: &mut [C; P]) {
+    fn dft<V: V8, const P: usize>(a: &[C<V>; P], o: &mut [C<V>; P]) {
+        let k = V::splat;
         match P {
             2 => {
                 o[0] = add(a[0], a[1]);
@@ -563,10 +591,10 @@ mod avx512 {
                 let s = add(a[1], a[2]);
                 let d = sub(a[1], a[2]);
                 o[0] = add(a[0], s);
-                let c_re = fma(set(-0.5), s.re, a[0].re);
-                let c_im = fma(set(-0.5), s.im, a[0].im);
-                o[1] = C { re: fma(set(-H), d.im, c_re), im: fma(set(H), d.re, c_im) };
-                o[2] = C { re: fma(set(H), d.im, c_re), im: fma(set(-H), d.re, c_im) };
+                let c_re = k(-0.5).fmadd(s.re, a[0].re);
+                let c_im = k(-0.5).fmadd(s.im, a[0].im);
+                o[1] = C { re: k(-H).fmadd(d.im, c_re), im: k(H).fmadd(d.re, c_im) };
+                o[2] = C { re: k(H).fmadd(d.im, c_re), im: k(-H).fmadd(d.re, c_im) };
             }
             4 => {
                 let s02 = add(a[0], a[2]);
@@ -575,8 +603,8 @@ mod avx512 {
                 let d13 = sub(a[1], a[3]);
                 o[0] = add(s02, s13);
                 o[2] = sub(s02, s13);
-                o[1] = C { re: subv(d02.re, d13.im), im: addv(d02.im, d13.re) };
-                o[3] = C { re: addv(d02.re, d13.im), im: subv(d02.im, d13.re) };
+                o[1] = C { re: d02.re.sub(d13.im), im: d02.im.add(d13.re) };
+                o[3] = C { re: d02.re.add(d13.im), im: d02.im.sub(d13.re) };
             }
             _ => {
                 const C1: f64 = 0.309_016_994_374_947_45;
@@ -588,231 +616,222 @@ mod avx512 {
                 let s23 = add(a[2], a[3]);
                 let d23 = sub(a[2], a[3]);
                 o[0] = add(a[0], add(s14, s23));
-                let r1_re = fma(set(C2), s23.re, fma(set(C1), s14.re, a[0].re));
-                let r1_im = fma(set(C2), s23.im, fma(set(C1), s14.im, a[0].im));
-                let r2_re = fma(set(C1), s23.re, fma(set(C2), s14.re, a[0].re));
-                let r2_im = fma(set(C1), s23.im, fma(set(C2), s14.im, a[0].im));
-                let t1_re = fma(set(S2), d23.re, mul(set(S1), d14.re));
-                let t1_im = fma(set(S2), d23.im, mul(set(S1), d14.im));
-                let t2_re = fma(set(-S1), d23.re, mul(set(S2), d14.re));
-                let t2_im = fma(set(-S1), d23.im, mul(set(S2), d14.im));
-                o[1] = C { re: subv(r1_re, t1_im), im: addv(r1_im, t1_re) };
-                o[4] = C { re: addv(r1_re, t1_im), im: subv(r1_im, t1_re) };
-                o[2] = C { re: subv(r2_re, t2_im), im: addv(r2_im, t2_re) };
-                o[3] = C { re: addv(r2_re, t2_im), im: subv(r2_im, t2_re) };
+                let r1_re = k(C2).fmadd(s23.re, k(C1).fmadd(s14.re, a[0].re));
+                let r1_im = k(C2).fmadd(s23.im, k(C1).fmadd(s14.im, a[0].im));
+                let r2_re = k(C1).fmadd(s23.re, k(C2).fmadd(s14.re, a[0].re));
+                let r2_im = k(C1).fmadd(s23.im, k(C2).fmadd(s14.im, a[0].im));
+                let t1_re = k(S2).fmadd(d23.re, k(S1).mul(d14.re));
+                let t1_im = k(S2).fmadd(d23.im, k(S1).mul(d14.im));
+                let t2_re = k(-S1).fmadd(d23.re, k(S2).mul(d14.re));
+                let t2_im = k(-S1).fmadd(d23.im, k(S2).mul(d14.im));
+                o[1] = C { re: r1_re.sub(t1_im), im: r1_im.add(t1_re) };
+                o[4] = C { re: r1_re.add(t1_im), im: r1_im.sub(t1_re) };
+                o[2] = C { re: r2_re.sub(t2_im), im: r2_im.add(t2_re) };
+                o[3] = C { re: r2_re.add(t2_im), im: r2_im.sub(t2_re) };
             }
         }
     }
 
     /// Where a pass writes its outputs.
-    pub(super) trait Sink {
-        /// Outputs are squared moduli: the pass's unit-modulus output twiddles are skipped
-        /// (they do not change a modulus).
-        const SQUARES: bool;
+    trait Sink {
         fn len(&self) -> usize;
         /// # Safety
-        /// `i < self.len()`; the CPU supports AVX-512F.
-        unsafe fn put(&mut self, i: usize, c: C);
+        /// `i < self.len()`; the CPU has the backend's features.
+        unsafe fn put<V: V8>(&mut self, i: usize, c: C<V>);
     }
 
     /// Complex outputs.
-    pub(super) struct ToLanes<'a>(pub(super) &'a mut [Lanes]);
+    struct ToLanes<'a>(&'a mut [Lanes]);
 
     impl Sink for ToLanes<'_> {
-        const SQUARES: bool = false;
         fn len(&self) -> usize {
             self.0.len()
         }
         #[inline(always)]
-        unsafe fn put(&mut self, i: usize, c: C) {
+        unsafe fn put<V: V8>(&mut self, i: usize, c: C<V>) {
             // SAFETY: i < len (caller).
-            unsafe { st(self.0.as_mut_ptr().add(i), c) }
+            unsafe {
+                let p = self.0.as_mut_ptr().add(i);
+                c.re.store((*p).re.as_mut_ptr());
+                c.im.store((*p).im.as_mut_ptr());
+            }
         }
     }
 
     /// Squared moduli `re·re + im·im` (no fused multiply-add).
-    pub(super) struct ToSquares<'a>(pub(super) &'a mut [[f64; 8]]);
+    struct ToSquares<'a>(&'a mut [[f64; LANES]]);
 
     impl Sink for ToSquares<'_> {
-        const SQUARES: bool = true;
         fn len(&self) -> usize {
             self.0.len()
         }
         #[inline(always)]
-        unsafe fn put(&mut self, i: usize, c: C) {
-            // SAFETY: i < len (caller); AVX-512F (caller).
-            unsafe {
-                let v = _mm512_add_pd(_mm512_mul_pd(c.re, c.re), _mm512_mul_pd(c.im, c.im));
-                _mm512_storeu_pd(self.0.as_mut_ptr().add(i) as *mut f64, v);
-            }
+        unsafe fn put<V: V8>(&mut self, i: usize, c: C<V>) {
+            // SAFETY: i < len (caller).
+            unsafe { c.re.mul(c.re).add(c.im.mul(c.im)).store(self.0.as_mut_ptr().add(i) as *mut f64) }
         }
     }
 
     /// The first pass (stride 1) of a band transform: input element `i` is
     /// `spec[i]·table[i]` for `i < table.len()`, zero beyond.
-    ///
-    /// # Safety
-    /// The CPU supports AVX-512F and FMA; `spec` holds `table.len()` elements, `y` holds `m·P`.
-    #[target_feature(enable = "avx512f,fma")]
-    pub(super) unsafe fn run_first<const P: usize, S: Sink>(pass: &Pass, spec: &[Lanes], table: &[[f64; 2]], mut y: S) {
+    #[inline(always)]
+    fn run_first<V: V8, const P: usize, S: Sink>(pass: &Pass, spec: &[Lanes], table: &[[f64; 2]], mut y: S) {
         let m = pass.m;
         let len = table.len();
         assert!(pass.s == 1 && spec.len() >= len && y.len() >= m * P && pass.tw.len() >= m * (P - 1));
-        let (sp, twp) = (spec.as_ptr(), pass.tw.as_ptr());
-        let zero = C { re: _mm512_setzero_pd(), im: _mm512_setzero_pd() };
         for k in 0..m {
-            // SAFETY: inputs are read only below `len`; outputs below m·P (asserted sizes).
+            let tw = &pass.tw[k * (P - 1)..(k + 1) * (P - 1)];
+            let a: [C<V>; P] = std::array::from_fn(|j| {
+                let i = k + j * m;
+                // SAFETY: i < len ≤ spec.len() (asserted); features of the calling frame.
+                if i < len { twiddle(unsafe { ld(&spec[i]) }, table[i]) } else { C { re: V::zero(), im: V::zero() } }
+            });
+            let mut b = a;
+            dft::<V, P>(&a, &mut b);
+            let base = P * k;
+            // SAFETY: base + t < m·P ≤ y.len() (asserted).
             unsafe {
-                let a: [C; P] = std::array::from_fn(|j| {
-                    let i = k + j * m;
-                    if i < len { twiddle(ld(sp.add(i)), table[i]) } else { zero }
-                });
-                let mut b = a;
-                dft::<P>(&a, &mut b);
-                let base = P * k;
                 y.put(base, b[0]);
-                if k == 0 || S::SQUARES {
-                    for (t, v) in b.iter().enumerate().skip(1) {
-                        y.put(base + t, *v);
-                    }
-                } else {
-                    for (t, v) in b.iter().enumerate().skip(1) {
-                        y.put(base + t, twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
-                    }
+                for t in 1..P {
+                    y.put(base + t, if k == 0 { b[t] } else { twiddle(b[t], tw[t - 1]) });
                 }
             }
         }
     }
 
-    /// Lane `l` of `|y[q]|²` (`re·re + im·im`, no fused multiply-add) to `dst[l·stride + q]`:
-    /// squares of eight elements, then an 8 × 8 transpose (three shuffle rounds) and one
-    /// full 64-byte store per lane.
-    ///
-    /// # Safety
-    /// The CPU supports AVX-512F; `dst` holds `7·stride + y.len()` elements.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn scatter_squares(y: &[Lanes], dst: &mut [f64], stride: usize) {
-        assert!(y.is_empty() || dst.len() >= 7 * stride + y.len());
-        let dp = dst.as_mut_ptr();
-        let body = y.len() - y.len() % 8;
-        for q0 in (0..body).step_by(8) {
-            // SAFETY: q0 + 8 ≤ y.len(), so every row stored lies inside `dst` (asserted).
-            unsafe {
-                let v: [__m512d; 8] = std::array::from_fn(|i| {
-                    let c = ld(y.as_ptr().add(q0 + i));
-                    _mm512_add_pd(_mm512_mul_pd(c.re, c.re), _mm512_mul_pd(c.im, c.im))
-                });
-                let t: [__m512d; 8] = std::array::from_fn(|i| {
-                    let (a, b) = (v[i & !1], v[i | 1]);
-                    if i % 2 == 0 { _mm512_unpacklo_pd(a, b) } else { _mm512_unpackhi_pd(a, b) }
-                });
-                // u[0], u[1]: items 0-3 of lanes {0, 4} and {2, 6}; u[2], u[3]: lanes {1, 5}
-                // and {3, 7}; u[4..8] the same for items 4-7.
-                let u = [
-                    _mm512_shuffle_f64x2::<0x88>(t[0], t[2]),
-                    _mm512_shuffle_f64x2::<0xDD>(t[0], t[2]),
-                    _mm512_shuffle_f64x2::<0x88>(t[1], t[3]),
-                    _mm512_shuffle_f64x2::<0xDD>(t[1], t[3]),
-                    _mm512_shuffle_f64x2::<0x88>(t[4], t[6]),
-                    _mm512_shuffle_f64x2::<0xDD>(t[4], t[6]),
-                    _mm512_shuffle_f64x2::<0x88>(t[5], t[7]),
-                    _mm512_shuffle_f64x2::<0xDD>(t[5], t[7]),
-                ];
-                let row = |l: usize| dp.add(l * stride + q0);
-                _mm512_storeu_pd(row(0), _mm512_shuffle_f64x2::<0x88>(u[0], u[4]));
-                _mm512_storeu_pd(row(4), _mm512_shuffle_f64x2::<0xDD>(u[0], u[4]));
-                _mm512_storeu_pd(row(2), _mm512_shuffle_f64x2::<0x88>(u[1], u[5]));
-                _mm512_storeu_pd(row(6), _mm512_shuffle_f64x2::<0xDD>(u[1], u[5]));
-                _mm512_storeu_pd(row(1), _mm512_shuffle_f64x2::<0x88>(u[2], u[6]));
-                _mm512_storeu_pd(row(5), _mm512_shuffle_f64x2::<0xDD>(u[2], u[6]));
-                _mm512_storeu_pd(row(3), _mm512_shuffle_f64x2::<0x88>(u[3], u[7]));
-                _mm512_storeu_pd(row(7), _mm512_shuffle_f64x2::<0xDD>(u[3], u[7]));
-            }
-        }
-        super::scatter_squares_portable(&y[body..], &mut dst[body..], stride);
-    }
-
-    /// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`, no fused multiply-add).
-    ///
-    /// # Safety
-    /// The CPU supports AVX-512F.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn squares(y: &[Lanes], dst: &mut [[f64; 8]]) {
-        for (d, v) in dst.iter_mut().zip(y) {
-            // SAFETY: `v` is one aligned `Lanes`, `d` eight f64.
-            unsafe {
-                let c = ld(v);
-                _mm512_storeu_pd(d.as_mut_ptr(), _mm512_add_pd(_mm512_mul_pd(c.re, c.re), _mm512_mul_pd(c.im, c.im)));
-            }
-        }
-    }
-
-    /// [`Pass::run_fixed`] for radix `P` ∈ {2, 3, 4, 5}.
-    ///
-    /// # Safety
-    /// The CPU supports AVX-512F and FMA; `x` and `y` hold `m·s·P` elements.
-    #[target_feature(enable = "avx512f,fma")]
-    pub(super) unsafe fn run_fixed<const P: usize, S: Sink>(pass: &Pass, x: &[Lanes], mut y: S) {
+    /// `y[q + s(p·k + t)] = ω_n^{k t} · Σ_j x[q + s(k + j·m)] ω_p^{j t}` for radix `P`.
+    #[inline(always)]
+    fn run_fixed<V: V8, const P: usize, S: Sink>(pass: &Pass, x: &[Lanes], mut y: S) {
         let (m, s) = (pass.m, pass.s);
         assert!(x.len() >= m * s * P && y.len() >= m * s * P && pass.tw.len() >= m * (P - 1));
-        let (xp, twp) = (x.as_ptr(), pass.tw.as_ptr());
+        let xp = x.as_ptr();
         for k in 0..m {
+            let tw = &pass.tw[k * (P - 1)..(k + 1) * (P - 1)];
             for q in 0..s {
                 // SAFETY: q + s(k + j·m) < s·m·P and q + s(P·k + t) < s·m·P (asserted sizes).
                 unsafe {
-                    let a: [C; P] = std::array::from_fn(|j| ld(xp.add(q + s * (k + j * m))));
+                    let a: [C<V>; P] = std::array::from_fn(|j| ld(xp.add(q + s * (k + j * m))));
                     let mut b = a;
-                    dft::<P>(&a, &mut b);
+                    dft::<V, P>(&a, &mut b);
                     let base = q + s * P * k;
                     y.put(base, b[0]);
-                    if k == 0 || S::SQUARES {
-                        for (t, v) in b.iter().enumerate().skip(1) {
-                            y.put(base + s * t, *v);
-                        }
-                    } else {
-                        for (t, v) in b.iter().enumerate().skip(1) {
-                            y.put(base + s * t, twiddle(*v, *twp.add(k * (P - 1) + t - 1)));
-                        }
+                    for t in 1..P {
+                        y.put(base + s * t, if k == 0 { b[t] } else { twiddle(b[t], tw[t - 1]) });
                     }
                 }
             }
         }
     }
-}
 
-/// Lane `l` of `|y[q]|²` (`re·re + im·im`) to `dst[l·stride + q]` (`dst` holds
-/// `7·stride + y.len()` elements).
-pub(crate) fn scatter_squares(y: &[Lanes], dst: &mut [f64], stride: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        #[allow(unsafe_code)]
-        // SAFETY: AVX-512F is available (checked just above).
-        unsafe {
-            avx512::scatter_squares(y, dst, stride)
+    macro_rules! radix {
+        ($p:expr, $v:ty, $f:ident ($($arg:expr),*)) => {
+            match $p {
+                2 => $f::<$v, 2, _>($($arg),*),
+                3 => $f::<$v, 3, _>($($arg),*),
+                4 => $f::<$v, 4, _>($($arg),*),
+                _ => $f::<$v, 5, _>($($arg),*),
+            }
         };
-        return;
     }
-    scatter_squares_portable(y, dst, stride);
+
+    /// [`LanesFft::process_band`] (every radix 2…5).
+    #[inline(always)]
+    fn band<V: V8>(
+        fft: &LanesFft,
+        spec: &[Lanes],
+        table: &[[f64; 2]],
+        a: &mut [Lanes],
+        b: &mut [Lanes],
+        mut squares: Option<&mut [[f64; LANES]]>,
+    ) -> bool {
+        let k = table.len();
+        let (a, b) = (&mut a[..fft.len], &mut b[..fft.len]);
+        let last = fft.passes.len() - 1;
+        let first = &fft.passes[0];
+        match squares.as_deref_mut() {
+            Some(dst) if last == 0 => radix!(first.p, V, run_first(first, &spec[..k], table, ToSquares(dst))),
+            _ => radix!(first.p, V, run_first(first, &spec[..k], table, ToLanes(a))),
+        }
+        let mut in_b = false;
+        for (i, pass) in fft.passes.iter().enumerate().skip(1) {
+            let (x, y): (&[Lanes], &mut [Lanes]) = if in_b { (b, a) } else { (a, b) };
+            match squares.as_deref_mut() {
+                Some(dst) if i == last => radix!(pass.p, V, run_fixed(pass, x, ToSquares(dst))),
+                _ => radix!(pass.p, V, run_fixed(pass, x, ToLanes(y))),
+            }
+            in_b = !in_b;
+        }
+        in_b
+    }
+
+    /// # Safety
+    /// The CPU supports AVX-512F and FMA; every radix is 2…5.
+    #[target_feature(enable = "avx512f,fma")]
+    pub(super) unsafe fn band_avx512(
+        fft: &LanesFft,
+        spec: &[Lanes],
+        table: &[[f64; 2]],
+        a: &mut [Lanes],
+        b: &mut [Lanes],
+        squares: Option<&mut [[f64; LANES]]>,
+    ) -> bool {
+        band::<W512>(fft, spec, table, a, b, squares)
+    }
+
+    /// One pass `x → y` (radix 2…5).
+    ///
+    /// # Safety
+    /// The CPU supports AVX-512F and FMA.
+    #[target_feature(enable = "avx512f,fma")]
+    pub(super) unsafe fn pass_avx512(pass: &Pass, x: &[Lanes], y: &mut [Lanes]) {
+        radix!(pass.p, W512, run_fixed(pass, x, ToLanes(y)))
+    }
+
+    #[inline(always)]
+    fn squares<V: V8>(y: &[Lanes], dst: &mut [[f64; LANES]]) {
+        let mut sink = ToSquares(dst);
+        assert!(sink.len() >= y.len());
+        for (i, v) in y.iter().enumerate() {
+            // SAFETY: i < y.len() ≤ dst.len() (asserted); features of the calling frame.
+            unsafe { sink.put(i, ld::<V>(v)) };
+        }
+    }
+
+    /// # Safety
+    /// The CPU supports AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn squares_avx512(y: &[Lanes], dst: &mut [[f64; LANES]]) {
+        squares::<W512>(y, dst)
+    }
 }
 
-fn scatter_squares_portable(y: &[Lanes], dst: &mut [f64], stride: usize) {
-    for (q, v) in y.iter().enumerate() {
-        for l in 0..LANES {
-            dst[l * stride + q] = v.re[l] * v.re[l] + v.im[l] * v.im[l];
+/// Which kernels run the lanes code on this CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    /// AVX-512F + FMA.
+    Avx512,
+    /// Plain Rust (any CPU; the lanes path is then used only by the crate's unit tests).
+    Portable,
+}
+
+impl Backend {
+    pub(crate) fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+            return Backend::Avx512;
         }
+        Backend::Portable
     }
 }
 
 /// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`).
 pub(crate) fn squares(y: &[Lanes], dst: &mut [[f64; LANES]]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        #[allow(unsafe_code)]
-        // SAFETY: AVX-512F is available (checked just above).
-        unsafe {
-            avx512::squares(y, dst)
-        };
-        return;
+    #[allow(unsafe_code)]
+    match Backend::detect() {
+        // SAFETY: the backend's features are available (detected).
+        Backend::Avx512 => return unsafe { kern::squares_avx512(y, dst) },
+        Backend::Portable => {}
     }
     squares_portable(y, dst);
 }

@@ -6,14 +6,15 @@
 //! the 256 buckets run side by side.
 //!
 //! Only exact order statistics leave this module, so it returns exactly what
-//! [`crate::select::Selector::middle_pair_sq`] returns for each lane.
+//! [`crate::select::Selector::middle_pair_sq`] returns for each lane (the same
+//! algorithm, with the squares computed beforehand).
 
 // Lane loops index several arrays with the same lane number.
 #![allow(clippy::needless_range_loop)]
 
 use crate::lanes::LANES;
 use crate::lanes_net::Reals;
-use crate::select::{BUCKETS, SMALL, Selector};
+use crate::select::{BUCKETS, SMALL, pair_by_quickselect};
 use crate::select_sq::KeyMap;
 
 /// Buffers of the lane-parallel median.
@@ -24,29 +25,30 @@ pub(crate) struct LanesMedian {
     column: Vec<f64>,
 }
 
-/// True when the CPU runs the vector kernels (AVX-512F/BW/VL); otherwise callers transpose.
-pub(crate) fn available() -> bool {
+/// Which kernels run: AVX-512 (F/BW/VL) or portable.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kernels {
+    Avx512,
+    Portable,
+}
+
+fn kernels_of_cpu() -> Kernels {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx512f")
+        if std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("avx512bw")
             && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return Kernels::Avx512;
+        }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    Kernels::Portable
 }
 
 impl LanesMedian {
     /// `(sq[k−1], sq[k])` of each of the first `active` lanes sorted (k = n/2), as
-    /// [`Selector::middle_pair_sq`] gives them. Call only when [`available`].
-    pub(crate) fn middle_pairs(
-        &mut self,
-        sq: &[Reals],
-        active: usize,
-        select: &mut Selector<f64>,
-    ) -> [(f64, f64); LANES] {
+    /// [`Selector::middle_pair_sq`] gives them.
+    pub(crate) fn middle_pairs(&mut self, sq: &[Reals], active: usize) -> [(f64, f64); LANES] {
         let n = sq.len();
         let k = n / 2;
         let mut out = [(0.0, 0.0); LANES];
@@ -54,7 +56,7 @@ impl LanesMedian {
             for (l, o) in out.iter_mut().enumerate().take(active) {
                 self.column.clear();
                 self.column.extend(sq.iter().map(|v| v[l]));
-                *o = select.middle_pair_sq(&self.column[..]);
+                *o = pair_by_quickselect(&mut self.column, k);
             }
             return out;
         }
@@ -106,11 +108,11 @@ mod kernels {
     /// `keys[8p + l]` = lane l's key of `sq[p][l]`: f32 bits shifted by the lane's shift
     /// (variable shift), minus its offset, clamped to 0…255.
     pub(super) fn fill_keys(keys: &mut [u8], sq: &[Reals], maps: &[KeyMap; LANES]) {
-        if super::available() {
-            // SAFETY: AVX-512F/BW/VL are available (checked just above).
-            unsafe { fill_keys_avx512(keys, sq, maps) }
-        } else {
-            super::portable::fill_keys(keys, sq, maps)
+        assert!(keys.len() >= sq.len() * LANES);
+        match super::kernels_of_cpu() {
+            // SAFETY: AVX-512F/BW/VL are available (detected).
+            super::Kernels::Avx512 => unsafe { fill_keys_avx512(keys, sq, maps) },
+            super::Kernels::Portable => super::portable::fill_keys(keys, sq, maps),
         }
     }
 
@@ -150,11 +152,10 @@ mod kernels {
 
     /// Per lane, the number of keys below that lane's threshold.
     pub(super) fn count_below(keys: &[u8], t: [u8; LANES]) -> [usize; LANES] {
-        if super::available() {
-            // SAFETY: AVX-512F/BW are available (checked just above).
-            unsafe { count_below_avx512(keys, t) }
-        } else {
-            super::portable::count_below(keys, t)
+        match super::kernels_of_cpu() {
+            // SAFETY: AVX-512F/BW are available (detected).
+            super::Kernels::Avx512 => unsafe { count_below_avx512(keys, t) },
+            super::Kernels::Portable => super::portable::count_below(keys, t),
         }
     }
 
@@ -198,11 +199,10 @@ mod kernels {
     /// `buckets[l]` = lane l's squared moduli whose key is `t[l]` (lanes below `active`).
     pub(super) fn collect(sq: &[Reals], keys: &[u8], t: [u8; LANES], active: usize, buckets: &mut [Vec<f64>; LANES]) {
         buckets.iter_mut().for_each(Vec::clear);
-        if super::available() {
-            // SAFETY: AVX-512F/BW are available (checked just above).
-            unsafe { collect_avx512(sq, keys, t, active, buckets) }
-        } else {
-            super::portable::collect(sq, keys, t, active, buckets)
+        match super::kernels_of_cpu() {
+            // SAFETY: AVX-512F/BW are available (detected).
+            super::Kernels::Avx512 => unsafe { collect_avx512(sq, keys, t, active, buckets) },
+            super::Kernels::Portable => super::portable::collect(sq, keys, t, active, buckets),
         }
     }
 
@@ -273,27 +273,41 @@ mod portable {
 mod tests {
     use super::*;
 
-    /// Every lane's middle pair equals the selector's on that lane's column, for lengths
-    /// around the small-input threshold, odd and even, with ties and a burst.
+    /// Every lane's middle pair equals sorting that lane's column, for lengths around the
+    /// small-input threshold, odd and even, with ties, a burst, and lanes whose values split
+    /// into two far-apart halves (rank k−1 then lies in a lower bucket than rank k).
     #[test]
-    fn equals_selector() {
+    fn equals_sorting() {
         let mut med = LanesMedian::default();
-        let mut sel = Selector::new();
-        for n in [1usize, 5, 63, 64, 65, 200, 511, 1000, 3001] {
+        for n in [1usize, 5, 63, 64, 65, 100, 128, 200, 511, 1000, 3001] {
             let sq: Vec<Reals> = (0..n)
                 .map(|i| {
                     std::array::from_fn(|l| {
                         let x = ((i * 7919 + l * 104_729) % 1013) as f64 / 97.0;
                         let burst = if (n / 3..n / 3 + 40).contains(&i) { 1e4 } else { 1.0 };
-                        if l == 3 { (i % 5) as f64 } else { x * x * burst * (1.0 + l as f64) }
+                        match l {
+                            3 => (i % 5) as f64,
+                            6 => {
+                                if i % 2 == 0 {
+                                    1e-3 * (1.0 + x)
+                                } else {
+                                    1e6 * (1.0 + x)
+                                }
+                            }
+                            _ => x * x * burst * (1.0 + l as f64),
+                        }
                     })
                 })
                 .collect();
             for active in [8, 5] {
-                let got = med.middle_pairs(&sq, active, &mut sel);
+                let got = med.middle_pairs(&sq, active);
                 for l in 0..active {
-                    let col: Vec<f64> = sq.iter().map(|v| v[l]).collect();
-                    assert_eq!(got[l], sel.middle_pair_sq(&col[..]), "n = {n}, lane {l}");
+                    let mut col: Vec<f64> = sq.iter().map(|v| v[l]).collect();
+                    col.sort_by(f64::total_cmp);
+                    let k = n / 2;
+                    let want = if n == 1 { (col[0], col[0]) } else { (col[k - 1], col[k]) };
+                    let want = if n % 2 == 1 { (col[k], col[k]) } else { want };
+                    assert_eq!(got[l], want, "n = {n}, lane {l}");
                 }
             }
         }

@@ -20,7 +20,6 @@
 use crate::lanes::{LANES, Lanes, LanesFft};
 use crate::lanes_median::LanesMedian;
 use crate::pooling::Pooling;
-use crate::select::Selector;
 use num_complex::Complex64;
 use std::sync::Arc;
 
@@ -57,19 +56,17 @@ pub(crate) struct LanesPlan {
     post: Vec<[f64; 2]>,
 }
 
-/// Per-thread buffers.
+/// Buffers of one rayon worker task (built by `for_each_init`, reused across its groups).
 pub(crate) struct LanesWork {
-    /// Per layer: the input spectrum (N + reach) and the moduli of the current path (N).
+    /// Per layer: the input spectrum (`max(N, reach)` bins) and the moduli of the current
+    /// path (N).
     specs: Vec<Vec<Lanes>>,
     mods: Vec<Vec<Reals>>,
     a: Vec<Lanes>,
     b: Vec<Lanes>,
-    /// Lane l's squared moduli (band order) at `[l·N, (l+1)·N)`.
-    lanes_sq: Vec<f64>,
-    /// The same squared moduli in lanes layout (for the lane-parallel median).
+    /// Squared moduli of the current path, band order, lanes layout.
     sqv: Vec<Reals>,
     median: LanesMedian,
-    select: Selector<f64>,
     /// Input of the group (real samples).
     pub(crate) x: Vec<Reals>,
 }
@@ -124,10 +121,8 @@ impl LanesPlan {
             mods: self.layers.iter().map(|_| vec![[0.0; LANES]; n]).collect(),
             a: vec![Lanes::ZERO; big],
             b: vec![Lanes::ZERO; big],
-            lanes_sq: vec![0.0; LANES * n],
             sqv: vec![[0.0; LANES]; n],
             median: LanesMedian::default(),
-            select: Selector::new(),
             x: vec![[0.0; LANES]; n],
         }
     }
@@ -141,11 +136,10 @@ impl LanesPlan {
         pooling: Pooling,
         out: &mut dyn FnMut(usize, usize, usize, f64),
     ) {
-        let LanesWork { specs, mods, a, b, lanes_sq, sqv, median, select, x } = ws;
+        let LanesWork { specs, mods, a, b, sqv, median, x } = ws;
         let reach = self.layers[0].reach;
         self.spectrum(x, a, b, &mut specs[0], reach);
-        let lanes_median = pooling == Pooling::Median && crate::lanes_median::available();
-        let mut ctx = Ctx { a, b, lanes_sq, sqv, median, lanes_median, select, active, pooling, out };
+        let mut ctx = Ctx { a, b, sqv, median, active, pooling, out };
         self.layer(0, 0, specs, mods, &mut ctx);
     }
 
@@ -224,19 +218,7 @@ impl LanesPlan {
         for (k, band) in layer.bands.iter().enumerate() {
             let path = parent * nf + k;
             self.band(band, spec, if last { None } else { Some(&mut u[..]) }, ctx);
-            if ctx.lanes_median {
-                let pairs = ctx.median.middle_pairs(ctx.sqv, ctx.active, ctx.select);
-                for (l, (lower, upper)) in pairs.into_iter().enumerate().take(ctx.active) {
-                    let v = if self.n % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / 2.0 };
-                    (ctx.out)(l, depth, path, v);
-                }
-            } else {
-                for l in 0..ctx.active {
-                    let mut v = [0.0];
-                    ctx.pooling.apply_squares(&ctx.lanes_sq[l * self.n..(l + 1) * self.n], ctx.select, &mut v);
-                    (ctx.out)(l, depth, path, v[0]);
-                }
-            }
+            self.pool(depth, path, ctx);
             if !last && let Some(next) = deeper_specs.first_mut() {
                 self.spectrum(u, ctx.a, ctx.b, next, self.layers[depth + 1].reach);
                 self.layer(depth + 1, path, deeper_specs, deeper_mods, ctx);
@@ -244,7 +226,41 @@ impl LanesPlan {
         }
     }
 
-    /// One band over the lanes: the squared moduli of every lane into `ctx.lanes_sq` (band
+    /// Pool the squared moduli in `ctx.sqv` of every active lane: the same values as
+    /// [`Pooling::apply_complex`] on each lane's samples (same sums in the same order, exact
+    /// order statistics).
+    fn pool(&self, depth: usize, path: usize, ctx: &mut Ctx<'_>) {
+        let n = ctx.sqv.len();
+        let values: [f64; LANES] = match ctx.pooling {
+            Pooling::Median | Pooling::Average { .. } => ctx
+                .median
+                .middle_pairs(ctx.sqv, ctx.active)
+                .map(|(lower, upper)| if n % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / 2.0 }),
+            Pooling::Mean => {
+                let mut sum = [0.0; LANES];
+                for v in ctx.sqv.iter() {
+                    for l in 0..LANES {
+                        sum[l] += v[l].sqrt();
+                    }
+                }
+                sum.map(|s| s / n as f64)
+            }
+            Pooling::Max => {
+                let mut max = [0.0f64; LANES];
+                for v in ctx.sqv.iter() {
+                    for l in 0..LANES {
+                        max[l] = if v[l] > max[l] { v[l] } else { max[l] };
+                    }
+                }
+                max.map(f64::sqrt)
+            }
+        };
+        for (l, v) in values.into_iter().enumerate().take(ctx.active) {
+            (ctx.out)(l, depth, path, v);
+        }
+    }
+
+    /// One band over the lanes: the squared moduli of every lane into `ctx.sqv` (band
     /// order) and, for inner layers, the fftshifted moduli in time order into `u`.
     fn band(&self, band: &LanesBand, spec: &[Lanes], mut u: Option<&mut [Reals]>, ctx: &mut Ctx<'_>) {
         let n = self.n;
@@ -253,7 +269,7 @@ impl LanesPlan {
         for r in 0..count {
             let row = &band.table[r * len..(r + 1) * len];
             let sqv = &mut ctx.sqv[r * sub..(r + 1) * sub];
-            if ctx.lanes_median && u.is_none() {
+            if u.is_none() {
                 // Last layer: only the squared moduli are needed, stored by the last pass.
                 band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], Some(sqv));
                 continue;
@@ -262,11 +278,7 @@ impl LanesPlan {
                 band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], None);
             let y: &[Lanes] = if in_b { &ctx.b[..sub] } else { &ctx.a[..sub] };
             let u = u.as_deref_mut();
-            if ctx.lanes_median {
-                crate::lanes::squares(y, sqv);
-            } else {
-                crate::lanes::scatter_squares(y, &mut ctx.lanes_sq[r * sub..], n);
-            }
+            crate::lanes::squares(y, sqv);
             crate::simd::widest(
                 #[inline(always)]
                 || {
@@ -289,12 +301,8 @@ impl LanesPlan {
 struct Ctx<'a> {
     a: &'a mut Vec<Lanes>,
     b: &'a mut Vec<Lanes>,
-    lanes_sq: &'a mut Vec<f64>,
     sqv: &'a mut Vec<Reals>,
     median: &'a mut LanesMedian,
-    /// Median pooling through [`LanesMedian`] (else per lane from `lanes_sq`).
-    lanes_median: bool,
-    select: &'a mut Selector<f64>,
     active: usize,
     pooling: Pooling,
     out: &'a mut dyn FnMut(usize, usize, usize, f64),

@@ -8,14 +8,15 @@
 //! the number of threads. The caller's data is never modified (the taper works on a copy).
 //!
 //! Two execution paths give the same coefficients (within round-off, unit-tested): item by
-//! item on rustfft plans (any CPU, `f32` and `f64`, every pooling), and, for `f64` with
-//! whole-window mean/max/median pooling on CPUs with AVX-512, eight (window, channel) items per
+//! item on rustfft plans (any CPU, `f32` and `f64`, every pooling, taper and window length),
+//! and, for `f64` with whole-window mean/max/median pooling, no taper and a window length
+//! whose prime factors are 2, 3 and 5, on CPUs with AVX-512, eight (window, channel) items per
 //! group through the lanes path (`lanes_net.rs`), about 1.5× faster per item.
 
 use crate::band::Band;
 use crate::float::Sample;
 use crate::gabor::{GaborBank, LayerSpec};
-use crate::lanes::LANES;
+use crate::lanes::{Backend, LANES};
 use crate::lanes_net::{BandSpec, LanesPlan};
 use crate::pooling::Pooling;
 use crate::select::Selector;
@@ -141,10 +142,15 @@ impl NetworkBuilder {
     }
 }
 
-/// The lanes plan when the samples are `f64`: the same bands with DFT sizes chosen for the
-/// lanes transforms.
+/// The lanes plan, built only where it can run: `f64` samples, a CPU with AVX-512F + FMA (any
+/// CPU in the crate's unit tests, which compare the paths), and a window length whose prime
+/// factors are 2, 3 and 5 (other lengths would need slow generic radices; rustfft handles them
+/// item by item). The bands are the same, with DFT sizes chosen for the lanes transforms.
 fn lanes_plan<T: Sample>(n: usize, banks: &[GaborBank], scale: f64) -> Option<LanesPlan> {
     T::as_complex64(&[])?;
+    if !(cfg!(test) || Backend::detect() == Backend::Avx512) || !is_5_smooth(n) {
+        return None;
+    }
     let mut planner = FftPlanner::<f64>::new();
     let bands: Vec<Vec<Band<f64>>> = banks
         .iter()
@@ -160,6 +166,16 @@ fn lanes_plan<T: Sample>(n: usize, banks: &[GaborBank], scale: f64) -> Option<La
     let layers: Vec<Vec<BandSpec<'_>>> =
         bands.iter().map(|l| l.iter().map(|b| (b.geometry(), b.table())).collect()).collect();
     Some(LanesPlan::new(n, &layers))
+}
+
+/// True when the prime factors of `n` are all 2, 3 or 5.
+fn is_5_smooth(mut n: usize) -> bool {
+    for p in [2, 3, 5] {
+        while n > 1 && n.is_multiple_of(p) {
+            n /= p;
+        }
+    }
+    n == 1
 }
 
 pub(crate) struct LayerPlan<T> {
@@ -473,22 +489,11 @@ impl<T: Sample> ScatteringNetwork<T> {
             .collect()
     }
 
-    /// The lanes plan, when it applies: `f64`, whole-window order-free pooling, a CPU with
-    /// AVX-512F and FMA (elsewhere the item-by-item path with rustfft's AVX2 plans is faster).
-    /// The crate's own unit tests run it on any CPU (portable lane code) to compare the paths.
+    /// The lanes plan, when it applies: built (see [`lanes_plan`]) and whole-window order-free
+    /// pooling without a taper.
     fn lanes_for(&self, pooling: Pooling) -> Option<&LanesPlan> {
         let lanes = self.lanes.as_ref()?;
-        let fast = cfg!(test) || {
-            #[cfg(target_arch = "x86_64")]
-            {
-                std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            {
-                false
-            }
-        };
-        (fast && self.region == (0, self.bins) && pooling.is_order_free()).then_some(lanes)
+        (self.region == (0, self.bins) && pooling.is_order_free()).then_some(lanes)
     }
 
     /// The same network without its lanes plan (every item runs alone): for tests comparing
@@ -612,26 +617,47 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
-        /// Random window lengths (even and odd), depths, filter counts and batch shapes.
+        /// Random window lengths 2^a·3^b·5^c (even and odd), depths, filter counts and batch
+        /// shapes.
         #[test]
         fn lanes_equal_items_random(
-            n in 40usize..400,
+            a in 0u32..8,
+            b in 0u32..4,
+            c in 0u32..3,
             layers in proptest::collection::vec((1usize..3, 1usize..3, 0.8f64..3.0), 1..4),
             nw in 1usize..11,
             nc in 1usize..4,
             seed in 0u64..1000,
         ) {
-            let mut b = ScatteringNetwork::builder(n, 20.0).allow_truncation(true);
+            let n = 2usize.pow(a) * 3usize.pow(b) * 5usize.pow(c);
+            proptest::prop_assume!((24..=800).contains(&n));
+            let mut builder = ScatteringNetwork::builder(n, 20.0).allow_truncation(true);
             for (j, q, quality) in layers {
-                b = b.layer(LayerSpec::new(j, q, quality));
+                builder = builder.layer(LayerSpec::new(j, q, quality));
             }
-            let lanes = b.build::<f64>().expect("network");
-            let items = b.build::<f64>().expect("network").without_lanes();
+            let lanes = builder.build::<f64>().expect("network");
+            proptest::prop_assert!(lanes.lanes.is_some());
+            let items = builder.build::<f64>().expect("network").without_lanes();
             let x = Array3::from_shape_fn((nw, nc, n), |(w, c, i)| {
                 let h = (seed + (w * 131 + c * 17 + i) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 (h >> 11) as f64 / (1u64 << 53) as f64 - 0.5 + (i as f64 * 0.2).sin()
             });
             assert_paths_agree(&lanes, &items, &x);
+        }
+    }
+
+    /// Window lengths with prime factors above 5 run item by item (no lanes plan is built).
+    #[test]
+    fn lanes_only_for_5_smooth_lengths() {
+        assert!(is_5_smooth(3000) && is_5_smooth(1) && is_5_smooth(2 * 3 * 5 * 64));
+        assert!(!is_5_smooth(3001) && !is_5_smooth(3002) && !is_5_smooth(7));
+        for (n, lanes) in [(3000usize, true), (3001, false), (3002, false)] {
+            let net =
+                ScatteringNetwork::builder(n, 50.0).layer(LayerSpec::new(4, 2, 2.0)).build::<f64>().expect("network");
+            assert_eq!(net.lanes.is_some(), lanes, "n = {n}");
+            let net32 =
+                ScatteringNetwork::builder(n, 50.0).layer(LayerSpec::new(4, 2, 2.0)).build::<f32>().expect("network");
+            assert!(net32.lanes.is_none());
         }
     }
 
@@ -642,7 +668,7 @@ mod tests {
         let cases = [
             (600usize, 25.0, vec![LayerSpec::new(3, 3, 2.0), LayerSpec::new(3, 1, 2.0)], 11usize, 1usize),
             (512, 40.0, vec![LayerSpec::new(2, 2, 1.5), LayerSpec::new(2, 1, 2.0), LayerSpec::new(2, 1, 1.0)], 5, 3),
-            (1001, 50.0, vec![LayerSpec::new(4, 2, 2.0)], 9, 2),
+            (675, 50.0, vec![LayerSpec::new(4, 2, 2.0)], 9, 2),
         ];
         for (n, fs, layers, nw, nc) in cases {
             let mut b = ScatteringNetwork::builder(n, fs).allow_truncation(true);

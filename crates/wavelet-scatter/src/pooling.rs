@@ -96,19 +96,6 @@ impl Pooling {
         }
     }
 
-    /// [`Pooling::apply_complex`] from squared moduli computed beforehand (`re·re + im·im`,
-    /// any order): the same values.
-    pub(crate) fn apply_squares(&self, sq: &[f64], select: &mut Selector<f64>, out: &mut [f64]) {
-        match *self {
-            Pooling::Mean => out[0] = sq.iter().map(|v| v.sqrt()).sum::<f64>() / sq.len() as f64,
-            Pooling::Max => out[0] = sq.iter().fold(0.0, |m, &v| if v > m { v } else { m }).sqrt(),
-            Pooling::Median | Pooling::Average { .. } => {
-                let (lower, upper) = select.middle_pair_sq(sq);
-                out[0] = if sq.len() % 2 == 1 { upper.sqrt() } else { (lower.sqrt() + upper.sqrt()) / 2.0 };
-            }
-        }
-    }
-
     /// True for the whole-window reductions, which do not depend on the sample order.
     pub(crate) fn is_order_free(&self) -> bool {
         !matches!(self, Pooling::Average { .. })
@@ -173,9 +160,6 @@ mod tests {
                 p.apply_complex(&y, &mut sel, &mut a);
                 p.apply(&u, &mut sel, &mut b);
                 assert_eq!(a, b, "{p:?}, n = {n}");
-                let sq: Vec<f64> = y.iter().map(|z| z.re * z.re + z.im * z.im).collect();
-                p.apply_squares(&sq, &mut sel, &mut b);
-                assert_eq!(a, b, "squares, {p:?}, n = {n}");
             }
         }
     }

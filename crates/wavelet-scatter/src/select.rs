@@ -14,8 +14,9 @@
 //! or a constant signal) only makes the final bucket, and the quickselect, larger.
 
 use crate::float::Sample;
-use crate::select_sq::{self, KeyMap, SqSource};
+use crate::select_sq::{self, KeyMap, sq};
 use crate::simd::wide;
+use num_complex::Complex64;
 use std::cmp::Ordering;
 
 /// Buckets (8-bit keys).
@@ -116,20 +117,19 @@ impl<T: Sample> Selector<T> {
 impl<T> Selector<T> {
     /// [`Selector::middle_pair`] of the squared moduli `re² + im²` of `f64` complex samples,
     /// with adaptive bucket keys and AVX2 kernels ([`crate::select_sq`]).
-    /// Also for squared moduli computed beforehand (`y: &[f64]`).
-    pub(crate) fn middle_pair_sq<S: SqSource + ?Sized>(&mut self, y: &S) -> (f64, f64) {
+    pub(crate) fn middle_pair_sq(&mut self, y: &[Complex64]) -> (f64, f64) {
         let n = y.len();
         let k = n / 2;
         if n < SMALL {
             self.buf64.clear();
-            self.buf64.extend((0..n).map(|i| y.sq_at(i)));
+            self.buf64.extend(y.iter().map(|z| sq(*z)));
             return pair_by_quickselect(&mut self.buf64, k);
         }
         if self.keys.len() < n {
             self.keys.resize(n, 0);
         }
         let keys = &mut self.keys[..n];
-        y.fill_keys(keys, KeyMap::from_pilot(y));
+        select_sq::fill_keys(keys, y, KeyMap::from_pilot(y));
         let (mut t, mut hi, mut before) = (0usize, BUCKETS, 0usize);
         while hi - t > 1 {
             let mid = (t + hi) / 2;
@@ -141,7 +141,7 @@ impl<T> Selector<T> {
             }
         }
         let kk = k - before;
-        y.collect(keys, t as u8, &mut self.buf64);
+        select_sq::collect(y, keys, t as u8, &mut self.buf64);
         let (left, mid, _) = self.buf64.select_nth_unstable_by(kk, f64::total_cmp);
         let upper = *mid;
         let lower = if n % 2 == 1 {
@@ -151,7 +151,7 @@ impl<T> Selector<T> {
         } else {
             // Rank k−1: the largest value of the highest non-empty lower bucket (rare).
             let p = keys.iter().fold(0u8, |m, &key| if key < t as u8 { m.max(key) } else { m });
-            y.collect(keys, p, &mut self.buf64);
+            select_sq::collect(y, keys, p, &mut self.buf64);
             self.buf64.iter().copied().fold(f64::NEG_INFINITY, f64::max)
         };
         (lower, upper)
@@ -159,7 +159,7 @@ impl<T> Selector<T> {
 }
 
 /// `(v[k−1], v[k])` of `v` sorted (k = len/2; both `v[0]` for a single value).
-fn pair_by_quickselect<T: Sample>(v: &mut [T], k: usize) -> (T, T) {
+pub(crate) fn pair_by_quickselect<T: Sample>(v: &mut [T], k: usize) -> (T, T) {
     let odd = v.len() % 2 == 1;
     let (left, mid, _) = v.select_nth_unstable_by(k, cmp);
     let upper = *mid;
@@ -262,8 +262,7 @@ mod tests {
         let sq: Vec<f64> = y.iter().map(|z| z.re * z.re + z.im * z.im).collect();
         let mut sel = Selector::<f64>::new();
         assert_eq!(sel.middle_pair(&y, |z| z.re * z.re + z.im * z.im), by_sorting(&sq));
-        assert_eq!(sel.middle_pair_sq(&y[..]), by_sorting(&sq));
-        assert_eq!(sel.middle_pair_sq(&sq[..]), by_sorting(&sq));
+        assert_eq!(sel.middle_pair_sq(&y), by_sorting(&sq));
         // Ties, zeros, a huge spread, lengths around the 32-value vector blocks.
         for n in [1usize, 2, 31, 63, 64, 65, 95, 96, 97, 1000, 2842, 3000, 3001] {
             let z: Vec<num_complex::Complex64> = (0..n)
@@ -274,11 +273,10 @@ mod tests {
                 })
                 .collect();
             let sq: Vec<f64> = z.iter().map(|z| z.re * z.re + z.im * z.im).collect();
-            assert_eq!(sel.middle_pair_sq(&z[..]), by_sorting(&sq), "n = {n}");
-            assert_eq!(sel.middle_pair_sq(&sq[..]), by_sorting(&sq), "n = {n}");
+            assert_eq!(sel.middle_pair_sq(&z), by_sorting(&sq), "n = {n}");
             let c = vec![num_complex::Complex64::new(0.5, 0.25); n];
             let sq: Vec<f64> = c.iter().map(|z| z.re * z.re + z.im * z.im).collect();
-            assert_eq!(sel.middle_pair_sq(&c[..]), by_sorting(&sq), "n = {n}");
+            assert_eq!(sel.middle_pair_sq(&c), by_sorting(&sq), "n = {n}");
         }
     }
 
@@ -326,8 +324,7 @@ mod tests {
             let y: Vec<num_complex::Complex64> =
                 v.iter().map(|&(a, b)| num_complex::Complex64::new(a, a * b)).collect();
             let sq: Vec<f64> = y.iter().map(|z| z.re * z.re + z.im * z.im).collect();
-            prop_assert_eq!(Selector::<f64>::new().middle_pair_sq(&y[..]), by_sorting(&sq));
-            prop_assert_eq!(Selector::<f64>::new().middle_pair_sq(&sq[..]), by_sorting(&sq));
+            prop_assert_eq!(Selector::<f64>::new().middle_pair_sq(&y), by_sorting(&sq));
         }
     }
 }

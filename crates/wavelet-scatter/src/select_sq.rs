@@ -24,122 +24,13 @@ pub(crate) struct KeyMap {
     lo: i32,
 }
 
-/// Where the squared moduli come from: complex samples (squared on the fly) or squared moduli
-/// computed beforehand (the lanes network writes them directly).
-#[allow(unsafe_code)]
-pub(crate) trait SqSource {
-    type Item: Copy;
-    fn items(&self) -> &[Self::Item];
-    /// Squared modulus of one sample.
-    fn sq_of(x: Self::Item) -> f64;
-    /// AVX2 key kernel over the leading multiple of 32 samples; returns how many were done.
-    ///
-    /// # Safety
-    /// The CPU supports AVX2.
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn fill_keys_avx2(keys: &mut [u8], y: &[Self::Item], map: KeyMap) -> usize;
-    /// AVX2 collection kernel.
-    ///
-    /// # Safety
-    /// The CPU supports AVX2.
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn collect_avx2(y: &[Self::Item], keys: &[u8], t: u8, out: &mut Vec<f64>);
-
-    fn len(&self) -> usize {
-        self.items().len()
-    }
-
-    /// Squared modulus of sample `i`.
-    #[inline]
-    fn sq_at(&self, i: usize) -> f64 {
-        Self::sq_of(self.items()[i])
-    }
-
-    /// `keys[i]` = key of sample i's squared modulus.
-    fn fill_keys(&self, keys: &mut [u8], map: KeyMap) {
-        let y = self.items();
-        let mut done = 0;
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            #[allow(unsafe_code)]
-            // SAFETY: AVX2 is available (checked just above).
-            {
-                done = unsafe { Self::fill_keys_avx2(keys, y, map) };
-            }
-        }
-        for (k, z) in keys[done..].iter_mut().zip(&y[done..]) {
-            *k = map.key(Self::sq_of(*z));
-        }
-    }
-
-    /// Append the squared moduli of the samples whose key is `t` to `out` (cleared first).
-    fn collect(&self, keys: &[u8], t: u8, out: &mut Vec<f64>) {
-        let y = self.items();
-        out.clear();
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            #[allow(unsafe_code)]
-            // SAFETY: AVX2 is available (checked just above).
-            unsafe {
-                Self::collect_avx2(y, keys, t, out)
-            };
-            return;
-        }
-        out.extend(keys.iter().zip(y).filter(|(k, _)| **k == t).map(|(_, z)| Self::sq_of(*z)));
-    }
-}
-
-#[allow(unsafe_code)]
-impl SqSource for [Complex64] {
-    type Item = Complex64;
-    fn items(&self) -> &[Complex64] {
-        self
-    }
-    #[inline(always)]
-    fn sq_of(z: Complex64) -> f64 {
-        sq(z)
-    }
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn fill_keys_avx2(keys: &mut [u8], y: &[Complex64], map: KeyMap) -> usize {
-        // SAFETY: the caller checked AVX2.
-        unsafe { avx2::fill_keys(keys, y, map) }
-    }
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn collect_avx2(y: &[Complex64], keys: &[u8], t: u8, out: &mut Vec<f64>) {
-        // SAFETY: the caller checked AVX2.
-        unsafe { avx2::collect::<[Complex64]>(y, keys, t, out) }
-    }
-}
-
-#[allow(unsafe_code)]
-impl SqSource for [f64] {
-    type Item = f64;
-    fn items(&self) -> &[f64] {
-        self
-    }
-    #[inline(always)]
-    fn sq_of(x: f64) -> f64 {
-        x
-    }
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn fill_keys_avx2(keys: &mut [u8], y: &[f64], map: KeyMap) -> usize {
-        // SAFETY: the caller checked AVX2.
-        unsafe { avx2::fill_keys_of_squares(keys, y, map) }
-    }
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn collect_avx2(y: &[f64], keys: &[u8], t: u8, out: &mut Vec<f64>) {
-        // SAFETY: the caller checked AVX2.
-        unsafe { avx2::collect::<[f64]>(y, keys, t, out) }
-    }
-}
-
 impl KeyMap {
     /// Map adapted to a pilot of 15 values spread over `y` (n ≥ 30).
-    pub(crate) fn from_pilot<S: SqSource + ?Sized>(y: &S) -> Self {
-        Self::from_fn(y.len(), |i| y.sq_at(i))
+    pub(crate) fn from_pilot(y: &[Complex64]) -> Self {
+        Self::from_fn(y.len(), |i| sq(y[i]))
     }
 
-    /// Map adapted to a pilot of 15 of the `n` squared moduli `sq_at(i)`.
+    /// Map adapted to a pilot of 15 of the `n` squared moduli `sq_at(i)` (n ≥ 30).
     pub(crate) fn from_fn(n: usize, sq_at: impl Fn(usize) -> f64) -> Self {
         let mut bits = [0u32; 15];
         for (j, b) in bits.iter_mut().enumerate() {
@@ -187,6 +78,31 @@ pub(crate) fn sq(z: Complex64) -> f64 {
     z.re * z.re + z.im * z.im
 }
 
+/// `keys[i]` = key of `sq(y[i])`.
+pub(crate) fn fill_keys(keys: &mut [u8], y: &[Complex64], map: KeyMap) {
+    let done = {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                #[allow(unsafe_code)]
+                // SAFETY: AVX2 is available (checked just above).
+                unsafe {
+                    avx2::fill_keys(keys, y, map)
+                }
+            } else {
+                0
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            0
+        }
+    };
+    for (k, z) in keys[done..].iter_mut().zip(&y[done..]) {
+        *k = map.key(sq(*z));
+    }
+}
+
 /// Number of keys below `t`.
 pub(crate) fn count_below(keys: &[u8], t: u8) -> usize {
     #[cfg(target_arch = "x86_64")]
@@ -198,10 +114,25 @@ pub(crate) fn count_below(keys: &[u8], t: u8) -> usize {
     keys.iter().filter(|&&k| k < t).count()
 }
 
+/// Append `sq(y[i])` for every `keys[i] == t` to `out` (cleared first).
+pub(crate) fn collect(y: &[Complex64], keys: &[u8], t: u8, out: &mut Vec<f64>) {
+    out.clear();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        #[allow(unsafe_code)]
+        // SAFETY: AVX2 is available (checked just above).
+        unsafe {
+            avx2::collect(y, keys, t, out)
+        };
+        return;
+    }
+    out.extend(keys.iter().zip(y).filter(|(k, _)| **k == t).map(|(_, z)| sq(*z)));
+}
+
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
-    use super::{KeyMap, SqSource};
+    use super::{KeyMap, sq};
     use num_complex::Complex64;
     use std::arch::x86_64::*;
 
@@ -244,33 +175,6 @@ mod avx2 {
         done
     }
 
-    /// [`fill_keys`] from squared moduli (four f64 → four f32 per conversion).
-    #[target_feature(enable = "avx2")]
-    pub(super) fn fill_keys_of_squares(keys: &mut [u8], y: &[f64], map: KeyMap) -> usize {
-        let lo = _mm256_set1_epi32(map.lo);
-        let count = _mm_cvtsi32_si128(map.shift as i32);
-        // packs/packus interleave 128-bit lanes: this permutation restores the sample order.
-        let lanes = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-        let mut done = 0;
-        for (kc, yc) in keys.chunks_exact_mut(32).zip(y.chunks_exact(32)) {
-            let p = yc.as_ptr();
-            let mut k = [_mm256_setzero_si256(); 4];
-            for (g, kg) in k.iter_mut().enumerate() {
-                // SAFETY: `yc` holds 32 f64; 8g + 8 ≤ 32.
-                let (a, b) = unsafe { (_mm256_loadu_pd(p.add(8 * g)), _mm256_loadu_pd(p.add(8 * g + 4))) };
-                let bits = _mm256_castps_si256(_mm256_set_m128(_mm256_cvtpd_ps(b), _mm256_cvtpd_ps(a)));
-                *kg = _mm256_sub_epi32(_mm256_srl_epi32(bits, count), lo);
-            }
-            let w0 = _mm256_packs_epi32(k[0], k[1]);
-            let w1 = _mm256_packs_epi32(k[2], k[3]);
-            let b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w0, w1), lanes);
-            // SAFETY: `kc` is 32 bytes.
-            unsafe { _mm256_storeu_si256(kc.as_mut_ptr() as *mut __m256i, b) };
-            done += 32;
-        }
-        done
-    }
-
     /// Number of keys below `t`: byte counters (flushed before they can wrap) summed by psadbw.
     #[target_feature(enable = "avx2")]
     pub(super) fn count_below(keys: &[u8], t: u8) -> usize {
@@ -299,7 +203,7 @@ mod avx2 {
     /// Squared moduli of the samples whose key is `t`, found 32 keys at a time by a byte
     /// compare and a bit mask.
     #[target_feature(enable = "avx2")]
-    pub(super) fn collect<S: SqSource + ?Sized>(y: &[S::Item], keys: &[u8], t: u8, out: &mut Vec<f64>) {
+    pub(super) fn collect(y: &[Complex64], keys: &[u8], t: u8, out: &mut Vec<f64>) {
         let tv = _mm256_set1_epi8(t as i8);
         let chunks = keys.chunks_exact(32);
         let done = keys.len() - chunks.remainder().len();
@@ -308,10 +212,10 @@ mod avx2 {
             let k = unsafe { _mm256_loadu_si256(c.as_ptr() as *const __m256i) };
             let mut m = _mm256_movemask_epi8(_mm256_cmpeq_epi8(k, tv)) as u32;
             while m != 0 {
-                out.push(S::sq_of(yc[m.trailing_zeros() as usize]));
+                out.push(sq(yc[m.trailing_zeros() as usize]));
                 m &= m - 1;
             }
         }
-        out.extend(keys[done..].iter().zip(&y[done..]).filter(|(k, _)| **k == t).map(|(_, z)| S::sq_of(*z)));
+        out.extend(keys[done..].iter().zip(&y[done..]).filter(|(k, _)| **k == t).map(|(_, z)| sq(*z)));
     }
 }
