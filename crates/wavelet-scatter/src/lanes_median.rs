@@ -186,6 +186,7 @@ mod kernels {
         counts
     }
 
+    /// Private, and only inlined into `count_below_avx512` (its AVX-512 frame).
     #[inline(always)]
     fn flush(acc: &mut __m512i, bytes: &mut [u8; 64], counts: &mut [usize; LANES]) {
         // SAFETY: `bytes` is 64 bytes (inlined into AVX-512 frames only).
