@@ -173,7 +173,7 @@ impl LanesPlan {
             || {
                 if even {
                     for k in 0..=h {
-                        let (p, q) = (&w[k % h], &w[(h - k) % h]);
+                        let (p, q) = (&w[if k == h { 0 } else { k }], &w[if k == 0 { 0 } else { h - k }]);
                         let t = self.post[k];
                         let mut x = Lanes::ZERO;
                         for l in 0..LANES {
@@ -283,13 +283,15 @@ impl LanesPlan {
                 #[inline(always)]
                 || {
                     if let Some(u) = u {
-                        for (q, v) in y.iter().enumerate() {
-                            let t = (q * count + r + shift) % n;
-                            let mut m = [0.0; LANES];
-                            for l in 0..LANES {
-                                m[l] = (v.re[l] * v.re[l] + v.im[l] * v.im[l]).sqrt();
+                        // Time of position q is q·count + r, fftshifted: advance by `count`
+                        // and wrap once past N (no division per sample).
+                        let mut t = (r + shift) % n;
+                        for sq in sqv.iter() {
+                            u[t] = sq.map(f64::sqrt);
+                            t += count;
+                            if t >= n {
+                                t -= n;
                             }
-                            u[t] = m;
                         }
                     }
                 },
