@@ -16,6 +16,15 @@ use rustfft::{Fft, FftPlanner};
 use std::f64::consts::PI;
 use std::sync::Arc;
 
+/// Which transforms a band's DFT size is chosen for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SizeModel {
+    /// rustfft's AVX plans, one item at a time ([`best_divisor`]).
+    Rustfft,
+    /// The eight-lane Stockham transforms of [`crate::lanes`] ([`best_divisor_lanes`]).
+    Lanes,
+}
+
 /// One filter of a layer, planned for its band.
 pub(crate) struct Band<T> {
     /// First bin of the band (circular).
@@ -32,26 +41,21 @@ pub(crate) struct Band<T> {
 }
 
 impl<T: Sample> Band<T> {
-    /// Plan the filter `psi` (length N, multiplied by `scale`) over the bins where `keep` is true.
+    /// Plan the filter `psi` (length N, multiplied by `scale`) over the bins where `keep` is
+    /// true, with the DFT size M chosen by the cost model of the transforms that will run it.
     pub(crate) fn new(
         psi: &[Complex64],
         scale: f64,
         keep: impl Iterator<Item = bool>,
+        model: SizeModel,
         planner: &mut FftPlanner<T>,
     ) -> Self {
         let (start, len) = circular_support(keep);
-        Self::with_sub(psi, scale, start, len, best_divisor(psi.len(), len), planner)
-    }
-
-    /// [`Band::new`] with the DFT size chosen for the lanes path ([`best_divisor_lanes`]).
-    pub(crate) fn new_lanes(
-        psi: &[Complex64],
-        scale: f64,
-        keep: impl Iterator<Item = bool>,
-        planner: &mut FftPlanner<T>,
-    ) -> Self {
-        let (start, len) = circular_support(keep);
-        Self::with_sub(psi, scale, start, len, best_divisor_lanes(psi.len(), len), planner)
+        let sub = match model {
+            SizeModel::Rustfft => best_divisor(psi.len(), len),
+            SizeModel::Lanes => best_divisor_lanes(psi.len(), len),
+        };
+        Self::with_sub(psi, scale, start, len, sub, planner)
     }
 
     fn with_sub(
@@ -341,7 +345,7 @@ mod tests {
                 (0..n).map(|i| Complex64::new((i as f64 * 1.7).sin(), (i as f64 * 0.37).cos())).collect();
             let mut planner = FftPlanner::<f64>::new();
             let keep = psi.iter().map(|z| z.norm() > 0.0);
-            let band = Band::<f64>::new(&psi, 1.0 / n as f64, keep, &mut planner);
+            let band = Band::<f64>::new(&psi, 1.0 / n as f64, keep, SizeModel::Rustfft, &mut planner);
             let mut ext = spec.clone();
             ext.extend_from_slice(&spec[..band.len()]);
             let mut out = vec![Complex64::new(0.0, 0.0); n];

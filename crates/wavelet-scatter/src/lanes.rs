@@ -131,13 +131,9 @@ impl LanesFft {
         self.len
     }
 
-    /// Transform `a` (length `len`) using `b` (same length) as the ping-pong buffer. Returns
-    /// `true` when the result ended in `b`, `false` when in `a`.
-    pub(crate) fn process(&self, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
-        self.process_with(Backend::detect(), a, b)
-    }
-
-    fn process_with(&self, backend: Backend, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
+    /// Transform `a` (length `len`) using `b` (same length) as the ping-pong buffer, on the
+    /// given kernels. Returns `true` when the result ended in `b`, `false` when in `a`.
+    pub(crate) fn process(&self, backend: Backend, a: &mut [Lanes], b: &mut [Lanes]) -> bool {
         crate::simd::widest(
             #[inline(always)]
             || {
@@ -163,17 +159,6 @@ impl LanesFft {
     /// the returned flag means nothing.
     pub(crate) fn process_band(
         &self,
-        spec: &[Lanes],
-        table: &[[f64; 2]],
-        a: &mut [Lanes],
-        b: &mut [Lanes],
-        squares: Option<&mut [[f64; LANES]]>,
-    ) -> bool {
-        self.process_band_with(Backend::detect(), spec, table, a, b, squares)
-    }
-
-    fn process_band_with(
-        &self,
         backend: Backend,
         spec: &[Lanes],
         table: &[[f64; 2]],
@@ -198,7 +183,7 @@ impl LanesFft {
                 a[k..self.len].fill(Lanes::ZERO);
             },
         );
-        let in_b = self.process_with(Backend::Portable, a, b);
+        let in_b = self.process(Backend::Portable, a, b);
         if let Some(dst) = squares {
             squares_portable(if in_b { &b[..self.len] } else { &a[..self.len] }, dst);
         }
@@ -377,8 +362,8 @@ mod tests {
             let x = lanes_signal(len, 0);
             let (mut a1, mut b1) = (x.clone(), vec![Lanes::ZERO; len]);
             let (mut a2, mut b2) = (x.clone(), vec![Lanes::ZERO; len]);
-            let r1 = fft.process_with(Backend::Portable, &mut a1, &mut b1);
-            let r2 = fft.process_with(fast, &mut a2, &mut b2);
+            let r1 = fft.process(Backend::Portable, &mut a1, &mut b1);
+            let r2 = fft.process(fast, &mut a2, &mut b2);
             assert_eq!(r1, r2);
             assert_eq!(if r1 { &b1 } else { &a1 }, if r2 { &b2 } else { &a2 }, "process, len {len}");
             for k in [len, len / 2 + 1] {
@@ -386,12 +371,12 @@ mod tests {
                 let table: Vec<[f64; 2]> = (0..k).map(|j| unit(7 * j + 1, 97)).map(|w| [0.5 * w[0], w[1]]).collect();
                 let (mut a1, mut b1) = (vec![Lanes::ZERO; len], vec![Lanes::ZERO; len]);
                 let (mut a2, mut b2) = (vec![Lanes::ZERO; len], vec![Lanes::ZERO; len]);
-                let r1 = fft.process_band_with(Backend::Portable, &spec, &table, &mut a1, &mut b1, None);
-                let r2 = fft.process_band_with(fast, &spec, &table, &mut a2, &mut b2, None);
+                let r1 = fft.process_band(Backend::Portable, &spec, &table, &mut a1, &mut b1, None);
+                let r2 = fft.process_band(fast, &spec, &table, &mut a2, &mut b2, None);
                 assert_eq!(if r1 { &b1 } else { &a1 }, if r2 { &b2 } else { &a2 }, "band, len {len}, K {k}");
                 let (mut s1, mut s2) = (vec![[0.0; LANES]; len], vec![[0.0; LANES]; len]);
-                fft.process_band_with(Backend::Portable, &spec, &table, &mut a1, &mut b1, Some(&mut s1));
-                fft.process_band_with(fast, &spec, &table, &mut a2, &mut b2, Some(&mut s2));
+                fft.process_band(Backend::Portable, &spec, &table, &mut a1, &mut b1, Some(&mut s1));
+                fft.process_band(fast, &spec, &table, &mut a2, &mut b2, Some(&mut s2));
                 assert_eq!(s1, s2, "squares, len {len}, K {k}");
             }
         }
@@ -415,7 +400,7 @@ mod tests {
                 })
                 .collect();
             let mut b = vec![Lanes::ZERO; len];
-            let in_b = fft.process(&mut a, &mut b);
+            let in_b = fft.process(Backend::detect(), &mut a, &mut b);
             let out = if in_b { &b } else { &a };
             let inv = planner.plan_fft_inverse(len);
             for l in 0..LANES {
@@ -450,7 +435,7 @@ mod timing {
             let reps = 3_000_000 / len;
             let t = Instant::now();
             for _ in 0..reps {
-                std::hint::black_box(fft.process(&mut a, &mut b));
+                std::hint::black_box(fft.process(Backend::detect(), &mut a, &mut b));
             }
             let lanes_ns = t.elapsed().as_nanos() as f64 / (reps * len * LANES) as f64;
             let inv = planner.plan_fft_inverse(len);
@@ -824,14 +809,13 @@ impl Backend {
     }
 }
 
-/// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`).
-pub(crate) fn squares(y: &[Lanes], dst: &mut [[f64; LANES]]) {
+/// `dst[q] = |y[q]|²` lane-wise (`re·re + im·im`) on the given kernels.
+pub(crate) fn squares(backend: Backend, y: &[Lanes], dst: &mut [[f64; LANES]]) {
     #[cfg(target_arch = "x86_64")]
-    #[allow(unsafe_code)]
-    match Backend::detect() {
-        // SAFETY: the backend's features are available (detected).
-        Backend::Avx512 => return unsafe { kern::squares_avx512(y, dst) },
-        Backend::Portable => {}
+    if backend == Backend::Avx512 {
+        #[allow(unsafe_code)]
+        // SAFETY: AVX-512F is available (`Backend::Avx512` is only detected so).
+        return unsafe { kern::squares_avx512(y, dst) };
     }
     squares_portable(y, dst);
 }

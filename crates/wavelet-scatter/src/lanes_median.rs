@@ -14,7 +14,7 @@
 
 use crate::lanes::LANES;
 use crate::lanes_net::Reals;
-use crate::select::{BUCKETS, SMALL, pair_by_quickselect};
+use crate::select::{BUCKETS, SMALL, middle_from_bucket, pair_by_quickselect};
 use crate::select_sq::KeyMap;
 
 /// Buffers of the lane-parallel median.
@@ -78,21 +78,12 @@ impl LanesMedian {
         }
         kernels::collect(sq, &self.keys, t.map(|v| v as u8), active, &mut self.bucket);
         for (l, o) in out.iter_mut().enumerate().take(active) {
-            let kk = k - before[l];
-            let bucket = &mut self.bucket[l];
-            let (left, mid, _) = bucket.select_nth_unstable_by(kk, f64::total_cmp);
-            let upper = *mid;
-            let lower = if n % 2 == 1 {
-                upper
-            } else if kk > 0 {
-                left.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-            } else {
-                // Rank k−1: the largest value of the highest non-empty lower bucket (rare).
-                let lane_keys = self.keys.iter().skip(l).step_by(LANES);
+            let keys = &self.keys;
+            *o = middle_from_bucket(&mut self.bucket[l], k - before[l], n % 2 == 1, |_| {
+                let lane_keys = keys.iter().skip(l).step_by(LANES);
                 let p = lane_keys.clone().fold(0u8, |m, &key| if key < t[l] as u8 { m.max(key) } else { m });
                 lane_keys.zip(sq).filter(|(key, _)| **key == p).map(|(_, v)| v[l]).fold(f64::NEG_INFINITY, f64::max)
-            };
-            *o = (lower, upper);
+            });
         }
         out
     }

@@ -17,7 +17,7 @@
 // Lane loops index several arrays with the same lane number.
 #![allow(clippy::needless_range_loop)]
 
-use crate::lanes::{LANES, Lanes, LanesFft};
+use crate::lanes::{Backend, LANES, Lanes, LanesFft};
 use crate::lanes_median::LanesMedian;
 use crate::pooling::Pooling;
 use num_complex::Complex64;
@@ -52,6 +52,8 @@ pub(crate) struct LanesPlan {
     layers: Vec<LanesLayer>,
     /// DFT of N/2 points (even N) or N points (odd N) for the real spectra.
     real: LanesFft,
+    /// Kernels chosen once for this CPU.
+    backend: Backend,
     /// `e^{−2iπk/N}` for k ≤ N/2 (even N).
     post: Vec<[f64; 2]>,
 }
@@ -74,7 +76,7 @@ pub(crate) struct LanesWork {
 impl LanesPlan {
     /// `layers[d]` = the bands of layer d: geometry `(start, K, M, N/M)` and `f64` table of
     /// each [`crate::band::Band`].
-    pub(crate) fn new(n: usize, layers: &[Vec<BandSpec<'_>>]) -> Self {
+    pub(crate) fn new(n: usize, layers: &[Vec<BandSpec<'_>>], backend: Backend) -> Self {
         let mut ffts: Vec<Arc<LanesFft>> = Vec::new();
         let layers = layers
             .iter()
@@ -110,7 +112,7 @@ impl LanesPlan {
         } else {
             Vec::new()
         };
-        Self { n, layers, real, post }
+        Self { n, layers, real, post, backend }
     }
 
     pub(crate) fn workspace(&self) -> LanesWork {
@@ -166,7 +168,7 @@ impl LanesPlan {
                 }
             },
         );
-        let in_b = self.real.process(&mut a[..h], &mut b[..h]);
+        let in_b = self.real.process(self.backend, &mut a[..h], &mut b[..h]);
         let w: &[Lanes] = if in_b { &b[..h] } else { &a[..h] };
         crate::simd::widest(
             #[inline(always)]
@@ -271,14 +273,27 @@ impl LanesPlan {
             let sqv = &mut ctx.sqv[r * sub..(r + 1) * sub];
             if u.is_none() {
                 // Last layer: only the squared moduli are needed, stored by the last pass.
-                band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], Some(sqv));
+                band.fft.process_band(
+                    self.backend,
+                    &spec[start..start + len],
+                    row,
+                    &mut ctx.a[..sub],
+                    &mut ctx.b[..sub],
+                    Some(sqv),
+                );
                 continue;
             }
-            let in_b =
-                band.fft.process_band(&spec[start..start + len], row, &mut ctx.a[..sub], &mut ctx.b[..sub], None);
+            let in_b = band.fft.process_band(
+                self.backend,
+                &spec[start..start + len],
+                row,
+                &mut ctx.a[..sub],
+                &mut ctx.b[..sub],
+                None,
+            );
             let y: &[Lanes] = if in_b { &ctx.b[..sub] } else { &ctx.a[..sub] };
             let u = u.as_deref_mut();
-            crate::lanes::squares(y, sqv);
+            crate::lanes::squares(self.backend, y, sqv);
             crate::simd::widest(
                 #[inline(always)]
                 || {

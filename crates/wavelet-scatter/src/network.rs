@@ -13,7 +13,7 @@
 //! whose prime factors are 2, 3 and 5, on CPUs with AVX-512, eight (window, channel) items per
 //! group through the lanes path (`lanes_net.rs`), about 1.5× faster per item.
 
-use crate::band::Band;
+use crate::band::{Band, SizeModel};
 use crate::float::Sample;
 use crate::gabor::{GaborBank, LayerSpec};
 use crate::lanes::{Backend, LANES};
@@ -119,7 +119,15 @@ impl NetworkBuilder {
                     .rows()
                     .into_iter()
                     .enumerate()
-                    .map(|(k, row)| Band::new(&row.to_vec(), scale, b.band_mask(k, SPECTRUM_FLOOR), &mut planner))
+                    .map(|(k, row)| {
+                        Band::new(
+                            &row.to_vec(),
+                            scale,
+                            b.band_mask(k, SPECTRUM_FLOOR),
+                            SizeModel::Rustfft,
+                            &mut planner,
+                        )
+                    })
                     .collect();
                 let reach = bands.iter().map(Band::end).max().unwrap_or(0);
                 LayerPlan { n_filters: b.len(), bands, reach }
@@ -159,13 +167,15 @@ fn lanes_plan<T: Sample>(n: usize, banks: &[GaborBank], scale: f64) -> Option<La
                 .rows()
                 .into_iter()
                 .enumerate()
-                .map(|(k, row)| Band::new_lanes(&row.to_vec(), scale, b.band_mask(k, SPECTRUM_FLOOR), &mut planner))
+                .map(|(k, row)| {
+                    Band::new(&row.to_vec(), scale, b.band_mask(k, SPECTRUM_FLOOR), SizeModel::Lanes, &mut planner)
+                })
                 .collect()
         })
         .collect();
     let layers: Vec<Vec<BandSpec<'_>>> =
         bands.iter().map(|l| l.iter().map(|b| (b.geometry(), b.table())).collect()).collect();
-    Some(LanesPlan::new(n, &layers))
+    Some(LanesPlan::new(n, &layers, Backend::detect()))
 }
 
 /// True when the prime factors of `n` are all 2, 3 or 5.

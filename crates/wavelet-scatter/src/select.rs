@@ -140,22 +140,36 @@ impl<T> Selector<T> {
                 hi = mid;
             }
         }
-        let kk = k - before;
         select_sq::collect(y, keys, t as u8, &mut self.buf64);
-        let (left, mid, _) = self.buf64.select_nth_unstable_by(kk, f64::total_cmp);
-        let upper = *mid;
-        let lower = if n % 2 == 1 {
-            upper
-        } else if kk > 0 {
-            left.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-        } else {
-            // Rank k−1: the largest value of the highest non-empty lower bucket (rare).
+        let buf64 = &mut self.buf64;
+        middle_from_bucket(buf64, k - before, n % 2 == 1, |buf| {
             let p = keys.iter().fold(0u8, |m, &key| if key < t as u8 { m.max(key) } else { m });
-            select_sq::collect(y, keys, p, &mut self.buf64);
-            self.buf64.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-        };
-        (lower, upper)
+            select_sq::collect(y, keys, p, buf);
+            buf.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        })
     }
+}
+
+/// `(rank k−1, rank k)` of squared moduli whose rank-k value lies in `bucket` at rank `kk`
+/// (`kk` values of lower buckets precede it). For odd counts both are rank k. When `kk = 0`,
+/// rank k−1 is the largest value of the highest non-empty lower bucket, which
+/// `lower_bucket_max` finds (rare; it may reuse the bucket buffer once `upper` is read).
+pub(crate) fn middle_from_bucket(
+    bucket: &mut Vec<f64>,
+    kk: usize,
+    odd: bool,
+    lower_bucket_max: impl FnOnce(&mut Vec<f64>) -> f64,
+) -> (f64, f64) {
+    let (left, mid, _) = bucket.select_nth_unstable_by(kk, f64::total_cmp);
+    let upper = *mid;
+    let lower = if odd {
+        upper
+    } else if kk > 0 {
+        left.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    } else {
+        lower_bucket_max(bucket)
+    };
+    (lower, upper)
 }
 
 /// `(v[k−1], v[k])` of `v` sorted (k = len/2; both `v[0]` for a single value).
